@@ -1,0 +1,66 @@
+import Logging
+
+/// The one typed configuration of a Glavito process, read once at start from `GLAVITO_*` environment variables.
+///
+/// Every key, its default and its meaning are listed in docs/configuration.md. ``load(from:)`` validates all keys
+/// and throws a ``ConfigError`` naming the first offending key, so a process refuses to boot on a bad value.
+public struct GlavitoConfig: Sendable {
+    /// Address the HTTP server binds to (`GLAVITO_HTTP_HOST`, default `127.0.0.1`).
+    public var httpHost: String
+    /// Port the HTTP server binds to (`GLAVITO_HTTP_PORT`, default `8080`; `0` picks a free port).
+    public var httpPort: Int
+    /// Base domain under which tenants live as `<slug>.<baseDomain>` (`GLAVITO_BASE_DOMAIN`, default `localhost`).
+    public var baseDomain: String
+    /// Public base URL printed to operators (`GLAVITO_PUBLIC_URL`, default `http://<baseDomain>:<port>`).
+    public var publicURL: String
+    /// Connection of the application role, which cannot bypass row-level security (`GLAVITO_DATABASE_URL`).
+    public var database: DatabaseURL
+    /// Connection of the audited platform role used for cross-tenant work (`GLAVITO_PLATFORM_DATABASE_URL`).
+    public var platformDatabase: DatabaseURL
+    /// Connection of the schema owner, used only by `glavito migrate` (`GLAVITO_OWNER_DATABASE_URL`).
+    public var ownerDatabase: DatabaseURL?
+    /// Maximum pooled connections per client (`GLAVITO_DB_POOL_SIZE`, default `10`).
+    public var databasePoolSize: Int
+    /// Minimum log level (`GLAVITO_LOG_LEVEL`, default `info`).
+    public var logLevel: Logger.Level
+    /// Log line format, `json` or `text` (`GLAVITO_LOG_FORMAT`, default `json`).
+    public var logFormat: LogFormat
+    /// Seconds a process waits for in-flight work on SIGTERM before it stops anyway (`GLAVITO_SHUTDOWN_TIMEOUT`, default `30`).
+    public var shutdownTimeoutSeconds: Int
+    /// Job queues a worker serves (`GLAVITO_WORKER_QUEUES`, default all).
+    public var workerQueues: [String]
+    /// Concurrent job slots per worker (`GLAVITO_WORKER_CONCURRENCY`, default `8`).
+    public var workerConcurrency: Int
+
+    /// The format of log lines.
+    public enum LogFormat: String, Sendable {
+        case json
+        case text
+    }
+
+    /// Reads and validates the configuration from an environment dictionary.
+    public static func load(from environment: [String: String]) throws(ConfigError) -> GlavitoConfig {
+        let reader = EnvironmentReader(environment)
+        let port = try reader.int("GLAVITO_HTTP_PORT", default: 8080, range: 0...65535)
+        let baseDomain = try reader.string("GLAVITO_BASE_DOMAIN", default: "localhost").lowercased()
+        let app = try reader.databaseURL("GLAVITO_DATABASE_URL")
+        guard let app else { throw ConfigError(key: "GLAVITO_DATABASE_URL", problem: "is required") }
+        let platform = try reader.databaseURL("GLAVITO_PLATFORM_DATABASE_URL")
+        guard let platform else { throw ConfigError(key: "GLAVITO_PLATFORM_DATABASE_URL", problem: "is required") }
+        return GlavitoConfig(
+            httpHost: try reader.string("GLAVITO_HTTP_HOST", default: "127.0.0.1"),
+            httpPort: port,
+            baseDomain: baseDomain,
+            publicURL: try reader.string("GLAVITO_PUBLIC_URL", default: "http://\(baseDomain):\(port)"),
+            database: app,
+            platformDatabase: platform,
+            ownerDatabase: try reader.databaseURL("GLAVITO_OWNER_DATABASE_URL"),
+            databasePoolSize: try reader.int("GLAVITO_DB_POOL_SIZE", default: 10, range: 1...500),
+            logLevel: try reader.logLevel("GLAVITO_LOG_LEVEL", default: .info),
+            logFormat: try reader.enumeration("GLAVITO_LOG_FORMAT", default: .json),
+            shutdownTimeoutSeconds: try reader.int("GLAVITO_SHUTDOWN_TIMEOUT", default: 30, range: 1...3600),
+            workerQueues: try reader.list("GLAVITO_WORKER_QUEUES", default: ["delivery", "ai", "media", "maintenance"]),
+            workerConcurrency: try reader.int("GLAVITO_WORKER_CONCURRENCY", default: 8, range: 1...1024)
+        )
+    }
+}

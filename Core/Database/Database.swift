@@ -1,0 +1,60 @@
+import Logging
+import PostgresNIO
+
+/// Access to PostgreSQL as one role, with tenant-scoped transactions.
+///
+/// Tenant isolation is enforced by row-level security keyed on `app.tenant_id`. ``withTenantTransaction(_:_:)``
+/// binds that setting with `set_config(…, true)` (the equivalent of `SET LOCAL`) inside the transaction, so it ends
+/// with the transaction and can never leak to the next user of a pooled connection. Code that runs outside such a
+/// transaction sees no tenant rows at all.
+public struct Database: Sendable {
+    /// The pooled client. It must be running (see ``PostgresClient/run()``) for queries to proceed.
+    public let client: PostgresClient
+    /// The logger queries log into.
+    public let logger: Logger
+
+    /// Wraps a client.
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Creates a client for `url` with at most `poolSize` connections.
+    public init(url: DatabaseURL, poolSize: Int, logger: Logger) {
+        self.init(
+            client: PostgresClient(configuration: url.clientConfiguration(maximumConnections: poolSize), backgroundLogger: logger),
+            logger: logger
+        )
+    }
+
+    /// Runs `body` in one transaction in which only `tenant`'s rows are visible and writable.
+    ///
+    /// The transaction commits when `body` returns and rolls back when it throws.
+    public func withTenantTransaction<Result: Sendable>(
+        _ tenant: TenantID,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+            return try await body(connection)
+        }
+    }
+
+    /// Runs `body` in one transaction with no tenant bound: tenant tables show no rows to the application role.
+    public func withTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withTransaction(logger: logger) { connection in
+            try await body(connection)
+        }
+    }
+
+    /// Runs `body` on a pooled connection outside any explicit transaction.
+    public func withConnection<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            try await body(connection)
+        }
+    }
+}
