@@ -98,6 +98,7 @@ let package = Package(
                 "ControlPlane",
                 "GlavitoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/ControlPlaneTests",
             swiftSettings: swiftSettings

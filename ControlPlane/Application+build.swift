@@ -37,9 +37,9 @@ func buildRouter(
     router.addMiddleware {
         RequestIDMiddleware()
         ErrorMiddleware()
+        TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
         MetricsMiddleware()
         LogRequestsMiddleware(.debug)
-        TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
     }
     HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)

@@ -34,9 +34,11 @@ public struct Database: Sendable {
         _ tenant: TenantID,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
-            return try await body(connection)
+        try await Self.unwrappingTransactionErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+                return try await body(connection)
+            }
         }
     }
 
@@ -44,8 +46,22 @@ public struct Database: Sendable {
     public func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(connection)
+        try await Self.unwrappingTransactionErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                try await body(connection)
+            }
+        }
+    }
+
+    /// postgres-nio wraps whatever a transaction's closure throws; callers want their own error back (a
+    /// `MigrationError`, a `PSQLError` with its SQLSTATE). When the closure did not throw (BEGIN or COMMIT failed),
+    /// the wrapper is rethrown as is.
+    static func unwrappingTransactionErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        do {
+            return try await body()
+        } catch let error as PostgresTransactionError {
+            if let closureError = error.closureError { throw closureError }
+            throw error
         }
     }
 
