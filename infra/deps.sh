@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config python3-venv)
+packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,9 +38,27 @@ running_slots() {
 start_slot() {
   local slot="$1"
   [ -x "$binary" ] || { echo "workers.sh: $binary not found; run 'make build' first" >&2; exit 1; }
-  nohup "$binary" >>"$dir/worker-$slot.log" 2>&1 &
-  echo $! >"$dir/worker-$slot.pid"
-  echo "workers.sh: started worker $slot (pid $!)"
+  (
+    # A daemon keeps no descriptor of whoever started it (a caller waiting for EOF on one would hang).
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec nohup "$binary" >>"$dir/worker-$slot.log" 2>&1 </dev/null
+  ) &
+  local pid=$! tries=0
+  echo "$pid" >"$dir/worker-$slot.pid"
+  # Until the forked shell has exec'd the binary its command line is not the worker's yet: wait for it, so that
+  # a status check right after start-up does not mistake the new worker for a stale pid file.
+  while ! grep -q glavito-worker "/proc/$pid/cmdline" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || [ "$tries" -ge 100 ]; then
+      echo "workers.sh: worker $slot failed to start; see $dir/worker-$slot.log" >&2
+      rm -f "$dir/worker-$slot.pid"
+      return 1
+    fi
+    sleep 0.05; tries=$((tries + 1))
+  done
+  echo "workers.sh: started worker $slot (pid $pid)"
 }
 
 stop_slot() {
