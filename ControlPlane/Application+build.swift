@@ -27,22 +27,41 @@ func buildApplication(
 }
 
 /// The router with its middleware and every controller's routes.
+/// Every route declares its ``Access``; `catalog` records the declarations (a test holds them against the router).
 func buildRouter(
     config: GlavitoConfig,
     database: Database,
     expectedSchemaVersion: Int,
-    registry: PrometheusCollectorRegistry
+    registry: PrometheusCollectorRegistry,
+    catalog: RouteAccessCatalog = RouteAccessCatalog()
 ) throws -> Router<GlavitoRequestContext> {
+    let identity = try IdentityService(database: database, config: config.identity)
+    let overTLS = config.publicURL.lowercased().hasPrefix("https://")
+    let cookie = SessionCookie(overTLS: overTLS)
     let router = Router(context: GlavitoRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
+        SecurityHeadersMiddleware(overTLS: overTLS)
         ErrorMiddleware()
         MetricsMiddleware()
         LogRequestsMiddleware(.debug)
         TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
+        AuthenticationMiddleware(identity: identity, cookie: cookie)
+        RateLimitMiddleware(limiter: RateLimiter(limit: config.identity.apiRequestsPerMinute))
     }
     HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
-    LandingController(database: database).addRoutes(to: router.group(context: TenantRequestContext.self))
+    let tenantRoutes = router.group(context: TenantRequestContext.self)
+    LandingController(database: database).addRoutes(to: tenantRoutes)
+    for path in ["/healthz", "/readyz", "/metrics", "/static/**", "/", "/branding.css"] {
+        catalog.declare(.public, .get, RouterPath(path).description)
+    }
+    let secured = SecuredRoutes(group: tenantRoutes, catalog: catalog)
+    LoginController(identity: identity, cookie: cookie).addRoutes(to: secured)
+    PasswordResetController(identity: identity).addRoutes(to: secured)
+    AccountController(identity: identity, cookie: cookie).addRoutes(to: secured)
+    AdminUsersController(identity: identity).addRoutes(to: secured)
+    AdminKeysAuditController(identity: identity).addRoutes(to: secured)
+    IdentityAPIController(identity: identity).addRoutes(to: secured)
     return router
 }

@@ -19,6 +19,9 @@ struct TenantsCommand: AsyncParsableCommand {
         @Argument(help: "Tenant YAML files, or directories whose *.yaml files are applied.")
         var paths: [String]
 
+        @Option(help: "Append the generated passwords of newly created users to this file (mode 600) instead of printing them.")
+        var loginsFile: String?
+
         func run() async throws {
             let config = try CommandEnvironment.load()
             let files: [String]
@@ -46,8 +49,38 @@ struct TenantsCommand: AsyncParsableCommand {
                     try await TenantDirectory(platform: database).apply(parsed)
                 }
                 for (slug, outcome) in outcomes { print("\(slug): \(outcome.rawValue)") }
+                try await applyMembers(parsed, config: config, logger: logger)
             } catch let error as TenantDirectory.ApplyError {
                 throw CommandEnvironment.fail("nothing applied: \(error)")
+            }
+        }
+
+        /// Creates the files' custom roles and missing users; new users' passwords go to --logins-file or stdout.
+        func applyMembers(_ definitions: [TenantDefinition], config: GlavitoConfig, logger: Logger) async throws {
+            guard definitions.contains(where: { !$0.users.isEmpty || !$0.roles.isEmpty }) else { return }
+            let logins = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
+                let identity: IdentityService
+                do { identity = try IdentityService(database: database, config: config.identity) } catch {
+                    throw CommandEnvironment.fail("users and roles need the master key: \(error)")
+                }
+                let ids = Dictionary(try await TenantDirectory(platform: database).list().map { ($0.slug, $0.id) }, uniquingKeysWith: { a, _ in a })
+                return try await TenantMembersApplier(identity: identity, generatePassword: PasswordGenerator.generate).apply(definitions, tenantIDs: ids)
+            }
+            let lines = logins.map { "\($0.tenantSlug)  \($0.role.padding(toLength: 12, withPad: " ", startingAt: 0))  \($0.email)  \($0.password)" }
+            guard !lines.isEmpty else { return }
+            if let loginsFile {
+                let url = URL(fileURLWithPath: loginsFile)
+                if !FileManager.default.fileExists(atPath: loginsFile) {
+                    FileManager.default.createFile(atPath: loginsFile, contents: nil, attributes: [.posixPermissions: 0o600])
+                }
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+                try handle.close()
+                print("created \(lines.count) user(s); their passwords were appended to \(loginsFile)")
+            } else {
+                print("created users (passwords are shown only now):")
+                for line in lines { print("  " + line) }
             }
         }
     }
