@@ -19,6 +19,7 @@ struct KeysCommand: AsyncParsableCommand {
             Re-wrap every tenant data key under GLAVITO_MASTER_KEY. Put the old key(s) in GLAVITO_PREVIOUS_MASTER_KEYS. \
             Encrypted rows are not rewritten.
             """)
+        @Option(help: "Only this tenant (slug); all tenants when omitted.") var tenant: String?
 
         func run() async throws {
             let config = try CommandEnvironment.load()
@@ -27,8 +28,16 @@ struct KeysCommand: AsyncParsableCommand {
             let ring = TenantKeyRing(masterKey: master, previousKeys: config.identity.previousMasterKeys)
             let logger = Logger(label: "glavito.keys")
             do {
+                let slug = tenant
                 let count = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
-                    try await ring.rewrapAll(platform: database)
+                    var only: TenantID?
+                    if let slug {
+                        guard let found = try await TenantDirectory(platform: database).list().first(where: { $0.slug == slug }) else {
+                            throw CommandEnvironment.fail("no tenant with slug '\(slug)'")
+                        }
+                        only = found.id
+                    }
+                    return try await ring.rewrapAll(platform: database, tenant: only)
                 }
                 print("re-wrapped \(count) tenant data key(s) under master key \(master.id)")
             } catch let error as TenantKeyRing.KeyRingError {

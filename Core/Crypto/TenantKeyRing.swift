@@ -57,15 +57,17 @@ public final class TenantKeyRing: Sendable {
         return nil
     }
 
-    /// Re-wraps every data key not wrapped by the current master key, using the platform role. Rows encrypted
-    /// with the data keys are untouched. Returns how many keys were re-wrapped.
-    public func rewrapAll(platform: Database) async throws -> Int {
+    /// Re-wraps every data key (of `tenant`, or of all tenants) not wrapped by the current master key, using the
+    /// platform role, in one transaction. Rows encrypted with the data keys are untouched. Returns how many keys
+    /// were re-wrapped.
+    public func rewrapAll(platform: Database, tenant only: TenantID? = nil) async throws -> Int {
         let logger = platform.logger
         return try await platform.withTransaction { connection in
             let rows = try await connection.query("""
                 SELECT tenant_id, version, master_key_id, wrapped_key
                 FROM tenant_data_keys
                 WHERE master_key_id <> \(masterKey.id)
+                  AND (\(only?.rawValue)::uuid IS NULL OR tenant_id = \(only?.rawValue))
                 FOR UPDATE
                 """, logger: logger)
             var pending: [(UUID, Int32, String, [UInt8])] = []

@@ -102,13 +102,14 @@ public struct SessionStore: Sendable {
         return false
     }
 
-    /// Revokes all of the user's sessions except `keeping`; returns how many ended.
+    /// Revokes all of the user's live sessions except `keeping`; returns how many ended.
     @discardableResult
     public func revokeAll(tenant: TenantID, user: UserID, keeping: SessionID? = nil, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         let rows = try await connection.query("""
             UPDATE sessions
             SET revoked_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND revoked_at IS NULL
+              AND idle_expires_at > now() AND absolute_expires_at > now()
               AND id IS DISTINCT FROM \(keeping?.rawValue)
             RETURNING id
             """, logger: logger)

@@ -48,7 +48,7 @@ struct RouteAccessTests {
             #expect(try await site.send(.GET, "/admin/users").status == 303)
             #expect(try await site.send(.GET, "/api/v1/users", accept: "application/json").status == 401)
 
-            try await dbs.app.withTenantTransaction(site.tenant) { connection in
+            _ = try await dbs.app.withTenantTransaction(site.tenant) { connection in
                 try await RoleRepository(tenant: site.tenant).upsert(Role(key: "auditor", name: "Auditor", permissions: [.auditRead], dataScope: .all),
                                                                      on: connection, logger: dbs.app.logger)
             }
