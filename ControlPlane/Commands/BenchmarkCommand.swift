@@ -30,7 +30,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             print(String(format: "argon2id %@: mean %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms over %d hashes",
                          config.identity.argon2.description, mean, timings[timings.count / 2], timings.first ?? 0, timings.last ?? 0, count))
             print("argon2id memory: \(config.identity.argon2.memoryKiB) KiB per hash by parameter; process peak RSS grew \(after - before) KiB (peak \(after) KiB)")
-            let parallel = config.identity.argon2Concurrency * 4
+            let parallel = config.identity.argon2Concurrency * 20
             let start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<parallel { group.addTask { _ = try await hasher.hash("parallel-\(index)") } }

@@ -71,6 +71,19 @@ struct AdminUsersController {
             return Redirect.to("/admin/users")
         }
 
+        routes.post("/admin/users/:id/reset-password", .permission(.adminUsers)) { _, context, input in
+            let principal = try input.requirePrincipal()
+            let user = try userID(context)
+            // Until the email channel exists, the admin hands the one-time link over; issuing it is audited.
+            let token = try await identity.audited(principal.tenant, event(principal, context, "password.reset_issued", "user:\(user)")) { connection, logger in
+                guard try await UserRepository(tenant: principal.tenant).find(user, on: connection, logger: logger) != nil else {
+                    throw Problem(status: .notFound, type: "not-found", title: "No such user")
+                }
+                return try await PasswordResets(tenant: principal.tenant).issue(for: user, on: connection, logger: logger)
+            }
+            return try await usersPage(principal, flash: "One-time password link (valid 72 hours): /password/reset?token=\(token)")
+        }
+
         routes.get("/admin/roles", .permission(.adminRoles)) { _, _, input in
             try await rolesPage(try input.requirePrincipal())
         }

@@ -14,7 +14,8 @@ enum AdminPages {
             <td><form method="post" action="/admin/users/\(user.id)/role" class="inline">\(AppChrome.csrfField(csrf))
               <select name="role" aria-label="Role of \(HTML.escape(user.email))">\(roleOptions(selected: user.roleKey))</select>
               <button type="submit">Save</button></form></td>
-            <td><form method="post" action="/admin/users/\(user.id)/reset-mfa" class="inline">\(AppChrome.csrfField(csrf))<button type="submit" class="link-button">Reset MFA</button></form>
+            <td><form method="post" action="/admin/users/\(user.id)/reset-password" class="inline">\(AppChrome.csrfField(csrf))<button type="submit" class="link-button">Password link</button></form>
+              <form method="post" action="/admin/users/\(user.id)/reset-mfa" class="inline">\(AppChrome.csrfField(csrf))<button type="submit" class="link-button">Reset MFA</button></form>
               <form method="post" action="/admin/users/\(user.id)/deactivate" class="inline">\(AppChrome.csrfField(csrf))<button type="submit" class="link-button">Deactivate</button></form></td></tr>
             """
         }.joined()

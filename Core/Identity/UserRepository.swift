@@ -25,7 +25,7 @@ public struct UserRepository: Sendable {
         let rows = try await connection.query("""
             INSERT INTO users (tenant_id, email, display_name, password_hash, role_key, status, teams, password_changed_at)
             VALUES (\(tenant.rawValue), \(email), \(name), \(passwordHash), \(roleKey), \(status.rawValue), \(teams),
-                    CASE WHEN \(passwordHash) IS NULL THEN NULL ELSE now() END)
+                    CASE WHEN \(passwordHash)::text IS NULL THEN NULL ELSE now() END)
             ON CONFLICT (tenant_id, email) DO NOTHING
             RETURNING id
             """, logger: logger)
