@@ -28,7 +28,9 @@ struct IdentityCLITests {
 
             let verified = try await glavito(["audit", "verify", "--tenant", slug])
             #expect(verified.status == 0, "\(verified.output)")
-            #expect(verified.output.contains("ok: 2 entries"))
+            #expect(verified.output.contains("ok: 2 entries, 0 signed checkpoints"))
+            #expect(try await glavito(["audit", "checkpoint", "--tenant", slug]).status == 0)
+            #expect(try await glavito(["audit", "verify", "--tenant", slug]).output.contains("ok: 2 entries, 1 signed checkpoints"))
             try await dbs.owner.withTransaction { connection in
                 try await connection.query("UPDATE audit_log SET action = 'nothing.happened' WHERE tenant_id = \(tenant.rawValue) AND seq = 1", logger: dbs.owner.logger)
             }

@@ -44,6 +44,16 @@ struct PermissionTests {
         }
     }
 
+    @Test("session timeouts come from configuration unless the tenant's settings override them within bounds")
+    func sessionPolicy() {
+        let defaults = IdentityConfig()
+        #expect(SessionPolicy.forTenant(settings: [:], defaults: defaults) == SessionPolicy(idleSeconds: 1800, absoluteSeconds: 43_200))
+        #expect(SessionPolicy.forTenant(settings: ["session_idle_minutes": "5", "session_absolute_hours": "2"], defaults: defaults)
+            == SessionPolicy(idleSeconds: 300, absoluteSeconds: 7200))
+        #expect(SessionPolicy.forTenant(settings: ["session_idle_minutes": "0", "session_absolute_hours": "x"], defaults: defaults)
+            == SessionPolicy(idleSeconds: 1800, absoluteSeconds: 43_200))
+    }
+
     @Test("scope 'my teams' hides other teams' records; 'own' shows only one's own; 'all' shows everything")
     func dataScope() {
         let me = UserID(UUID())
