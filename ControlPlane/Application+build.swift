@@ -11,12 +11,15 @@ func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let database = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
+    // The audited platform role: only the platform operators' realm uses it.
+    let platformDatabase = Database(url: config.platformDatabase, poolSize: 2, logger: logger)
     let expectedVersion = try MigrationCatalog.expectedVersion()
-    let router = try buildRouter(config: config, database: database, expectedSchemaVersion: expectedVersion, registry: registry)
+    let router = try buildRouter(config: config, database: database, platformDatabase: platformDatabase,
+                                 expectedSchemaVersion: expectedVersion, registry: registry)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "glavito"),
-        services: [database.client],
+        services: [database.client, platformDatabase.client],
         logger: logger
     )
     app.beforeServerStarts {
@@ -31,6 +34,7 @@ func buildApplication(
 func buildRouter(
     config: GlavitoConfig,
     database: Database,
+    platformDatabase: Database,
     expectedSchemaVersion: Int,
     registry: PrometheusCollectorRegistry,
     catalog: RouteAccessCatalog = RouteAccessCatalog()
@@ -63,5 +67,9 @@ func buildRouter(
     AdminUsersController(identity: identity).addRoutes(to: secured)
     AdminKeysAuditController(identity: identity).addRoutes(to: secured)
     IdentityAPIController(identity: identity).addRoutes(to: secured)
+    let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
+                                      masterKey: try config.identity.requireMasterKey(), config: config.identity)
+    PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))
+        .addRoutes(to: router, catalog: catalog)
     return router
 }

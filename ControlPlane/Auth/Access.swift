@@ -12,6 +12,8 @@ enum Access: Sendable, Equatable, CustomStringConvertible {
     case signedIn
     /// A fully signed-in user or an API key holding this permission.
     case permission(Permission)
+    /// A signed-in platform operator (a realm of its own, on the bare base domain).
+    case platformOperator
 
     var description: String {
         switch self {
@@ -19,12 +21,16 @@ enum Access: Sendable, Equatable, CustomStringConvertible {
         case .signInStep: "sign-in step"
         case .signedIn: "signed in"
         case .permission(let permission): permission.rawValue
+        case .platformOperator: "platform operator"
         }
     }
 
     /// Throws a 401 or 403 problem unless `principal` satisfies this requirement.
     func check(_ principal: Principal?) throws {
         if self == .public { return }
+        if self == .platformOperator {
+            throw Problem(status: .unauthorized, type: "unauthenticated", title: "Platform sign-in required")
+        }
         guard let principal else {
             throw Problem(status: .unauthorized, type: "unauthenticated", title: "Sign in required",
                           detail: "Sign in, or send an API key as `Authorization: Bearer <key>`.")

@@ -7,9 +7,11 @@ import Hummingbird
 struct SessionCookie: Sendable {
     /// Whether the control plane is served over TLS (its public URL is https).
     let overTLS: Bool
+    /// The name without prefix: `glavito_session` for tenant users, `glavito_platform` for platform operators.
+    var baseName = "glavito_session"
 
-    static let secureName = "__Host-glavito_session"
-    static let plainName = "glavito_session"
+    var secureName: String { "__Host-" + baseName }
+    var plainName: String { baseName }
 
     /// Whether responses to `host` may carry a Secure cookie.
     func secure(host: String?) -> Bool {
@@ -19,7 +21,7 @@ struct SessionCookie: Sendable {
     }
 
     /// The cookie name for `host`.
-    func name(host: String?) -> String { secure(host: host) ? Self.secureName : Self.plainName }
+    func name(host: String?) -> String { secure(host: host) ? secureName : plainName }
 
     /// A `Set-Cookie` value setting `token`.
     func set(_ token: String, host: String?) -> String {
@@ -33,7 +35,7 @@ struct SessionCookie: Sendable {
 
     /// The session token a request carries, if any.
     func token(in request: Request) -> String? {
-        let wanted = [Self.secureName, Self.plainName]
+        let wanted = [secureName, plainName]
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)

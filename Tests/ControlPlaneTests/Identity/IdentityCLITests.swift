@@ -40,6 +40,18 @@ struct IdentityCLITests {
         }
     }
 
+    @Test("operators create prints a password and an authenticator URI once; a second create with the same email fails")
+    func operators() async throws {
+        let email = "cli-op-\(UUID().uuidString.prefix(8).lowercased())@platform.test"
+        let created = try await glavito(["operators", "create", "--email", email, "--name", "Cli Op"])
+        #expect(created.status == 0, "\(created.output)")
+        #expect(created.output.contains("authenticator URI: otpauth://totp/"))
+        #expect(created.output.contains("password: "))
+        let again = try await glavito(["operators", "create", "--email", email, "--name", "Cli Op"])
+        #expect(again.status == 1)
+        #expect(again.output.contains("already exists"))
+    }
+
     @Test("keys rotate re-wraps a tenant's data key under a new master key; sealed secrets still open")
     func rotate() async throws {
         try await TestDatabases.with { dbs in

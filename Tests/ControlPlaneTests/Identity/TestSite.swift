@@ -33,8 +33,11 @@ struct TestSite: Sendable {
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
         func headers(_ name: String) -> [String] { headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1) }
         /// The session token from a `Set-Cookie` header.
-        var sessionToken: String? {
-            for value in headers("Set-Cookie") where value.contains("glavito_session=") {
+        var sessionToken: String? { token(cookie: "glavito_session") }
+
+        /// The value a `Set-Cookie` header gives the cookie `name` (with or without the `__Host-` prefix).
+        func token(cookie name: String) -> String? {
+            for value in headers("Set-Cookie") where value.contains("\(name)=") {
                 let token = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)[1]
                 return token.isEmpty ? nil : String(token)
             }
@@ -61,7 +64,7 @@ struct TestSite: Sendable {
             ])
             config.identity = finalIdentity
             let catalog = RouteAccessCatalog()
-            let router = try buildRouter(config: config, database: dbs.app, expectedSchemaVersion: 0,
+            let router = try buildRouter(config: config, database: dbs.app, platformDatabase: dbs.platform, expectedSchemaVersion: 0,
                                          registry: PrometheusCollectorRegistry(), catalog: catalog)
             let routes = router.routes.map { RegisteredRoute(method: $0.method, path: $0.path.description) }
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -82,12 +85,13 @@ struct TestSite: Sendable {
 
     /// Sends a request; `form` becomes an urlencoded body; `token` is sent as the session cookie.
     func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil, token: String? = nil,
-              headers extra: [(String, String)] = [], accept: String = "text/html") async throws -> Reply {
+              headers extra: [(String, String)] = [], accept: String = "text/html", host: String? = nil,
+              cookieName: String = "glavito_session") async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.method = method
-        request.headers.replaceOrAdd(name: "Host", value: host)
+        request.headers.replaceOrAdd(name: "Host", value: host ?? self.host)
         request.headers.add(name: "Accept", value: accept)
-        if let token { request.headers.add(name: "Cookie", value: "glavito_session=\(token)") }
+        if let token { request.headers.add(name: "Cookie", value: "\(cookieName)=\(token)") }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
         if let form {
             let encoded = form.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
