@@ -44,28 +44,34 @@ struct TenantsCommand: AsyncParsableCommand {
             }
             let logger = Logger(label: "glavito.tenants")
             let parsed = definitions
+            let needsIdentity = parsed.contains { !$0.users.isEmpty || !$0.roles.isEmpty }
             do {
-                let outcomes = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
-                    try await TenantDirectory(platform: database).apply(parsed)
+                let (outcomes, logins) = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
+                    guard needsIdentity else {
+                        return (try await TenantDirectory(platform: database).apply(parsed), [TenantMembersApplier.CreatedLogin]())
+                    }
+                    let identity: IdentityService
+                    do { identity = try IdentityService(database: database, config: config.identity) } catch {
+                        throw CommandEnvironment.fail("nothing applied: users and roles need the master key: \(error)")
+                    }
+                    let applier = TenantMembersApplier(identity: identity, generatePassword: PasswordGenerator.generate)
+                    let prepared = try await applier.prepare(parsed)
+                    // Tenants, roles and users commit together, or not at all.
+                    return try await TenantDirectory(platform: database).apply(parsed) { connection, ids in
+                        try await applier.apply(prepared, tenantIDs: ids, on: connection)
+                    }
                 }
                 for (slug, outcome) in outcomes { print("\(slug): \(outcome.rawValue)") }
-                try await applyMembers(parsed, config: config, logger: logger)
+                try report(logins)
             } catch let error as TenantDirectory.ApplyError {
+                throw CommandEnvironment.fail("nothing applied: \(error)")
+            } catch let error as IdentityError {
                 throw CommandEnvironment.fail("nothing applied: \(error)")
             }
         }
 
-        /// Creates the files' custom roles and missing users; new users' passwords go to --logins-file or stdout.
-        func applyMembers(_ definitions: [TenantDefinition], config: GlavitoConfig, logger: Logger) async throws {
-            guard definitions.contains(where: { !$0.users.isEmpty || !$0.roles.isEmpty }) else { return }
-            let logins = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
-                let identity: IdentityService
-                do { identity = try IdentityService(database: database, config: config.identity) } catch {
-                    throw CommandEnvironment.fail("users and roles need the master key: \(error)")
-                }
-                let ids = Dictionary(try await TenantDirectory(platform: database).list().map { ($0.slug, $0.id) }, uniquingKeysWith: { a, _ in a })
-                return try await TenantMembersApplier(identity: identity, generatePassword: PasswordGenerator.generate).apply(definitions, tenantIDs: ids)
-            }
+        /// Appends new users' passwords to --logins-file (mode 600), or prints them.
+        func report(_ logins: [TenantMembersApplier.CreatedLogin]) throws {
             let lines = logins.map { "\($0.tenantSlug)  \($0.role.padding(toLength: 12, withPad: " ", startingAt: 0))  \($0.email)  \($0.password)" }
             guard !lines.isEmpty else { return }
             if let loginsFile {

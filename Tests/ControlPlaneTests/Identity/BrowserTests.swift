@@ -14,13 +14,14 @@ struct BrowserTests {
             var definition = try TenantDefinitionParser().parseFile(at: root.appendingPathComponent("tenants/demo.yaml").path)
             definition.slug = "demo-\(UUID().uuidString.lowercased().prefix(8))"
             definition.domains = []
-            _ = try await TenantDirectory(platform: dbs.platform).apply([definition])
-            let tenantIDs = Dictionary(try await TenantDirectory(platform: dbs.platform).list().map { ($0.slug, $0.id) }, uniquingKeysWith: { a, _ in a })
             var identityConfig = try GlavitoConfig.load(from: try TestEnvironment.processEnvironment()).identity
             identityConfig.argon2 = Argon2Parameters(memoryKiB: 4096, iterations: 1, parallelism: 1)
             let identity = try IdentityService(database: dbs.platform, config: identityConfig)
-            let logins = try await TenantMembersApplier(identity: identity, generatePassword: { SecureRandom.token(byteCount: 15) })
-                .apply([definition], tenantIDs: tenantIDs)
+            let applier = TenantMembersApplier(identity: identity, generatePassword: { SecureRandom.token(byteCount: 15) })
+            let prepared = try await applier.prepare([definition])
+            let logins = try await TenantDirectory(platform: dbs.platform).apply([definition]) { connection, ids in
+                try await applier.apply(prepared, tenantIDs: ids, on: connection)
+            }.extra
             #expect(logins.count == 4)
             let owner = try #require(logins.first { $0.role == "owner" })
 

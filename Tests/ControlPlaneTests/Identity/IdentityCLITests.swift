@@ -40,6 +40,44 @@ struct IdentityCLITests {
         }
     }
 
+    @Test("tenants apply creates listed users once with generated passwords in the logins file; without a master key nothing is applied")
+    func tenantsApplyUsers() async throws {
+        try await TestDatabases.with { dbs in
+            let slug = "members-\(UUID().uuidString.prefix(8).lowercased())"
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-\(slug)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("\(slug).yaml")
+            try """
+                slug: \(slug)
+                name: Members
+                roles:
+                  - key: lead
+                    permissions: [tickets.read]
+                users:
+                  - email: Lead@Members.test
+                    role: lead
+                  - email: owner@members.test
+                    role: owner
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let logins = directory.appendingPathComponent("logins.txt")
+            let refused = try await glavito(["tenants", "apply", file.path], extra: ["GLAVITO_MASTER_KEY": ""])
+            #expect(refused.status != 0)
+            #expect(try await TenantDirectory(platform: dbs.platform).list().contains { $0.slug == slug } == false, "nothing was applied")
+
+            let applied = try await glavito(["tenants", "apply", file.path, "--logins-file", logins.path])
+            #expect(applied.status == 0, "\(applied.output)")
+            let lines = try String(contentsOf: logins, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.contains { $0.contains("lead@members.test") && $0.contains("lead") })
+            let again = try await glavito(["tenants", "apply", file.path, "--logins-file", logins.path])
+            #expect(again.status == 0)
+            #expect(try String(contentsOf: logins, encoding: .utf8).split(separator: "\n").count == 2, "existing users get no new password")
+            let attributes = try FileManager.default.attributesOfItem(atPath: logins.path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+    }
+
     @Test("operators create prints a password and an authenticator URI once; a second create with the same email fails")
     func operators() async throws {
         let email = "cli-op-\(UUID().uuidString.prefix(8).lowercased())@platform.test"
