@@ -1,6 +1,8 @@
 import Foundation
 import GlavitoCore
 import Hummingbird
+import Logging
+import PostgresNIO
 
 /// Administration of users and roles: invite, deactivate, assign roles, reset MFA; create and edit custom roles.
 struct AdminUsersController {
@@ -40,6 +42,7 @@ struct AdminUsersController {
             }
             do {
                 try await identity.audited(principal.tenant, event(principal, context, "role.assigned", "user:\(user)", ["role": role])) { connection, logger in
+                    try await requireMayManage(user, principal, on: connection, logger: logger)
                     _ = try await UserRepository(tenant: principal.tenant).setRole(user, to: role, on: connection, logger: logger)
                     // A change of privilege ends the user's sessions: they sign in again and get a new token.
                     try await identity.sessions.revokeAll(tenant: principal.tenant, user: user, on: connection, logger: logger)
@@ -55,6 +58,7 @@ struct AdminUsersController {
             let user = try userID(context)
             guard user != principal.userID else { return try await usersPage(principal, error: "You cannot deactivate yourself.", status: .badRequest) }
             try await identity.audited(principal.tenant, event(principal, context, "user.deactivated", "user:\(user)")) { connection, logger in
+                try await requireMayManage(user, principal, on: connection, logger: logger)
                 try await UserRepository(tenant: principal.tenant).setStatus(user, to: .deactivated, on: connection, logger: logger)
                 try await identity.sessions.revokeAll(tenant: principal.tenant, user: user, on: connection, logger: logger)
             }
@@ -65,6 +69,7 @@ struct AdminUsersController {
             let principal = try input.requirePrincipal()
             let user = try userID(context)
             try await identity.audited(principal.tenant, event(principal, context, "mfa.reset", "user:\(user)")) { connection, logger in
+                try await requireMayManage(user, principal, on: connection, logger: logger)
                 try await MFAService(tenant: principal.tenant, keyRing: identity.keyRing).reset(user: user, on: connection, logger: logger)
                 try await identity.sessions.revokeAll(tenant: principal.tenant, user: user, on: connection, logger: logger)
             }
@@ -110,6 +115,16 @@ struct AdminUsersController {
     func event(_ principal: Principal, _ context: TenantRequestContext, _ action: String, _ target: String?, _ details: [String: String] = [:]) -> AuditEvent {
         let (kind, id) = principal.auditActor
         return AuditEvent(actorKind: kind, actorID: id, action: action, target: target, clientAddress: context.clientAddress, details: details)
+    }
+
+    /// Only an owner may change, deactivate or reset an owner.
+    func requireMayManage(_ user: UserID, _ principal: Principal, on connection: PostgresConnection, logger: Logger) async throws {
+        guard let target = try await UserRepository(tenant: principal.tenant).find(user, on: connection, logger: logger) else {
+            throw Problem(status: .notFound, type: "not-found", title: "No such user")
+        }
+        if target.roleKey == "owner", principal.roleKey != "owner" {
+            throw Problem(status: .forbidden, type: "forbidden", title: "Not allowed", detail: "Only an owner can change an owner's account.")
+        }
     }
 
     func userID(_ context: TenantRequestContext) throws -> UserID {

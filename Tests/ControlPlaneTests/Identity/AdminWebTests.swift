@@ -32,6 +32,12 @@ struct AdminWebTests {
             let userID = try #require(users.body.firstMatch(of: /\/admin\/users\/([0-9a-f-]{36})\/role/).map { String($0.1) })
             let promoted = try await site.send(.POST, "/admin/users/\(userID)/role", form: [("_csrf", try #require(users.csrf)), ("role", "owner")], token: token)
             #expect(promoted.status == 403)
+            let owner = try await IdentityFixtures.makeUser(site.identity, tenant: site.tenant, email: "boss@example.com", password: password, role: "owner")
+            let demoted = try await site.send(.POST, "/admin/users/\(owner.id)/role", form: [("_csrf", try #require(users.csrf)), ("role", "agent")], token: token)
+            #expect(demoted.status == 403, "an admin cannot demote an owner")
+            let deactivated = try await site.send(.POST, "/admin/users/\(owner.id)/deactivate", form: [("_csrf", try #require(users.csrf))], token: token)
+            #expect(deactivated.status == 403)
+            #expect(try await site.signIn("boss@example.com", password) != nil)
         }
     }
 
