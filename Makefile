@@ -44,7 +44,7 @@ migrate: db-up ## Apply pending migrations to the local database
 workers: ## Scale local workers: make workers N=4
 	@infra/workers.sh scale $(N)
 
-bench: ## Run the benchmarks (none yet; later issues add them)
+bench: ## Run the benchmarks (bench/*.sh)
 	@infra/bench.sh
 
 fmt: ## Format the Swift sources with swift-format

@@ -11,12 +11,15 @@ func buildApplication(
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     let database = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
+    // The audited platform role: only the platform operators' realm uses it.
+    let platformDatabase = Database(url: config.platformDatabase, poolSize: 2, logger: logger)
     let expectedVersion = try MigrationCatalog.expectedVersion()
-    let router = try buildRouter(config: config, database: database, expectedSchemaVersion: expectedVersion, registry: registry)
+    let router = try buildRouter(config: config, database: database, platformDatabase: platformDatabase,
+                                 expectedSchemaVersion: expectedVersion, registry: registry)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "glavito"),
-        services: [database.client],
+        services: [database.client, platformDatabase.client],
         logger: logger
     )
     app.beforeServerStarts {
@@ -27,22 +30,46 @@ func buildApplication(
 }
 
 /// The router with its middleware and every controller's routes.
+/// Every route declares its ``Access``; `catalog` records the declarations (a test holds them against the router).
 func buildRouter(
     config: GlavitoConfig,
     database: Database,
+    platformDatabase: Database,
     expectedSchemaVersion: Int,
-    registry: PrometheusCollectorRegistry
+    registry: PrometheusCollectorRegistry,
+    catalog: RouteAccessCatalog = RouteAccessCatalog()
 ) throws -> Router<GlavitoRequestContext> {
+    let identity = try IdentityService(database: database, config: config.identity)
+    let overTLS = config.publicURL.lowercased().hasPrefix("https://")
+    let cookie = SessionCookie(overTLS: overTLS)
     let router = Router(context: GlavitoRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
+        SecurityHeadersMiddleware(overTLS: overTLS)
         ErrorMiddleware()
         TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
         MetricsMiddleware()
         LogRequestsMiddleware(.debug)
+        AuthenticationMiddleware(identity: identity, cookie: cookie)
+        RateLimitMiddleware(limiter: RateLimiter(limit: config.identity.apiRequestsPerMinute))
     }
     HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
-    LandingController(database: database).addRoutes(to: router.group(context: TenantRequestContext.self))
+    let tenantRoutes = router.group(context: TenantRequestContext.self)
+    LandingController(database: database).addRoutes(to: tenantRoutes)
+    for path in ["/healthz", "/readyz", "/metrics", "/static/**", "/", "/branding.css"] {
+        catalog.declare(.public, .get, RouterPath(path).description)
+    }
+    let secured = SecuredRoutes(group: tenantRoutes, catalog: catalog)
+    LoginController(identity: identity, cookie: cookie).addRoutes(to: secured)
+    PasswordResetController(identity: identity).addRoutes(to: secured)
+    AccountController(identity: identity, cookie: cookie).addRoutes(to: secured)
+    AdminUsersController(identity: identity).addRoutes(to: secured)
+    AdminKeysAuditController(identity: identity).addRoutes(to: secured)
+    IdentityAPIController(identity: identity).addRoutes(to: secured)
+    let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
+                                      masterKey: try config.identity.requireMasterKey(), config: config.identity)
+    PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))
+        .addRoutes(to: router, catalog: catalog)
     return router
 }

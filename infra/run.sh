@@ -12,8 +12,18 @@ export GLAVITO_HTTP_PORT="${GLAVITO_HTTP_PORT:-8080}"
 export GLAVITO_BASE_DOMAIN="${GLAVITO_BASE_DOMAIN:-localhost}"
 export GLAVITO_LOG_FORMAT="${GLAVITO_LOG_FORMAT:-text}"
 
+# The master key wrapping tenant data keys: generated once into .data/master.key (mode 600), never committed.
+if [ -z "${GLAVITO_MASTER_KEY:-}" ] && [ -z "${GLAVITO_MASTER_KEY_FILE:-}" ]; then
+  if [ ! -s "$root/.data/master.key" ]; then
+    (umask 077; bin/glavito keys generate > "$root/.data/master.key")
+    echo "run.sh: generated a master key in .data/master.key (back it up: without it encrypted data is lost)"
+  fi
+  export GLAVITO_MASTER_KEY_FILE="$root/.data/master.key"
+fi
+
 bin/glavito migrate
-bin/glavito tenants apply tenants/
+# Demo users get generated passwords on first run, kept only in .data/demo-logins.txt (git-ignored).
+bin/glavito tenants apply tenants/ --logins-file "$root/.data/demo-logins.txt"
 
 server_pid=""
 shutdown() {
@@ -43,7 +53,9 @@ cat <<MSG
     Demo workspace:   http://demo.$GLAVITO_BASE_DOMAIN:$GLAVITO_HTTP_PORT/
     Health:           http://127.0.0.1:$GLAVITO_HTTP_PORT/readyz   metrics: /metrics
     Workers:          $("$here/workers.sh" status | head -n 1)   (scale with: make workers N=4)
-    Demo logins:      none yet: sign-in arrives with the identity work (see README, "Status")
+    Sign in at:       http://demo.$GLAVITO_BASE_DOMAIN:$GLAVITO_HTTP_PORT/login
+    Demo logins (tenant, role, email, password; kept in .data/demo-logins.txt):
+$(sed 's/^/      /' "$root/.data/demo-logins.txt" 2>/dev/null || echo "      none")
   Press Ctrl-C to stop everything.
 
 MSG

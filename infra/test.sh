@@ -28,6 +28,8 @@ export GLAVITO_TEST_DATABASE_URL="$GLAVITO_DATABASE_URL"
 export GLAVITO_TEST_PLATFORM_DATABASE_URL="$GLAVITO_PLATFORM_DATABASE_URL"
 export GLAVITO_TEST_OWNER_DATABASE_URL="$GLAVITO_OWNER_DATABASE_URL"
 export GLAVITO_LOG_LEVEL="${GLAVITO_LOG_LEVEL:-warning}"
+# A throwaway master key for the tenant data keys of this run (tests that need their own make their own).
+export GLAVITO_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
 
 # Two extra databases: one the migration tests migrate from scratch, one that stays empty so that the version
 # check's refusal can be seen.

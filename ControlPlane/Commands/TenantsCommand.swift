@@ -19,6 +19,9 @@ struct TenantsCommand: AsyncParsableCommand {
         @Argument(help: "Tenant YAML files, or directories whose *.yaml files are applied.")
         var paths: [String]
 
+        @Option(help: "Append the generated passwords of newly created users to this file (mode 600) instead of printing them.")
+        var loginsFile: String?
+
         func run() async throws {
             let config = try CommandEnvironment.load()
             let files: [String]
@@ -41,13 +44,49 @@ struct TenantsCommand: AsyncParsableCommand {
             }
             let logger = Logger(label: "glavito.tenants")
             let parsed = definitions
+            let needsIdentity = parsed.contains { !$0.users.isEmpty || !$0.roles.isEmpty }
             do {
-                let outcomes = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
-                    try await TenantDirectory(platform: database).apply(parsed)
+                let (outcomes, logins) = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
+                    guard needsIdentity else {
+                        return (try await TenantDirectory(platform: database).apply(parsed), [TenantMembersApplier.CreatedLogin]())
+                    }
+                    let identity: IdentityService
+                    do { identity = try IdentityService(database: database, config: config.identity) } catch {
+                        throw CommandEnvironment.fail("nothing applied: users and roles need the master key: \(error)")
+                    }
+                    let applier = TenantMembersApplier(identity: identity, generatePassword: PasswordGenerator.generate)
+                    let prepared = try await applier.prepare(parsed)
+                    // Tenants, roles and users commit together, or not at all.
+                    return try await TenantDirectory(platform: database).apply(parsed) { connection, ids in
+                        try await applier.apply(prepared, tenantIDs: ids, on: connection)
+                    }
                 }
                 for (slug, outcome) in outcomes { print("\(slug): \(outcome.rawValue)") }
+                try report(logins)
             } catch let error as TenantDirectory.ApplyError {
                 throw CommandEnvironment.fail("nothing applied: \(error)")
+            } catch let error as IdentityError {
+                throw CommandEnvironment.fail("nothing applied: \(error)")
+            }
+        }
+
+        /// Appends new users' passwords to --logins-file (mode 600), or prints them.
+        func report(_ logins: [TenantMembersApplier.CreatedLogin]) throws {
+            let lines = logins.map { "\($0.tenantSlug)  \($0.role.padding(toLength: 12, withPad: " ", startingAt: 0))  \($0.email)  \($0.password)" }
+            guard !lines.isEmpty else { return }
+            if let loginsFile {
+                let url = URL(fileURLWithPath: loginsFile)
+                if !FileManager.default.fileExists(atPath: loginsFile) {
+                    FileManager.default.createFile(atPath: loginsFile, contents: nil, attributes: [.posixPermissions: 0o600])
+                }
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+                try handle.close()
+                print("created \(lines.count) user(s); their passwords were appended to \(loginsFile)")
+            } else {
+                print("created users (passwords are shown only now):")
+                for line in lines { print("  " + line) }
             }
         }
     }

@@ -7,6 +7,10 @@ struct TenantRequestContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     /// The tenant the request is for.
     let tenant: ResolvedTenant
+    /// Who is asking, when signed in or using an API key.
+    let principal: Principal?
+    /// The client's IP address, when known.
+    let clientAddress: String?
 
     init(context: GlavitoRequestContext) throws {
         guard let tenant = context.tenant else {
@@ -23,5 +27,7 @@ struct TenantRequestContext: ChildRequestContext {
         }
         self.coreContext = context.coreContext
         self.tenant = tenant
+        self.principal = context.principal
+        self.clientAddress = context.clientAddress
     }
 }

@@ -13,6 +13,10 @@ struct EnvironmentReader {
         return value
     }
 
+    func optional(_ key: String) -> String? {
+        raw(key)
+    }
+
     func string(_ key: String, default value: String) throws(ConfigError) -> String {
         raw(key) ?? value
     }

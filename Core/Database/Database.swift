@@ -29,12 +29,14 @@ public struct Database: Sendable {
 
     /// Runs `body` in one transaction in which only `tenant`'s rows are visible and writable.
     ///
-    /// The transaction commits when `body` returns and rolls back when it throws.
+    /// The transaction commits when `body` returns and rolls back when it throws; an error thrown by `body` is
+    /// rethrown as is once the rollback succeeded (not wrapped in `PostgresTransactionError`), so callers can catch
+    /// their own error types.
     public func withTenantTransaction<Result: Sendable>(
         _ tenant: TenantID,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await Self.unwrappingTransactionErrors {
+        try await Self.unwrappingBodyErrors {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
                 return try await body(connection)
@@ -43,24 +45,22 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` in one transaction with no tenant bound: tenant tables show no rows to the application role.
+    /// Errors of `body` are rethrown as is, as in ``withTenantTransaction(_:_:)``.
     public func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await Self.unwrappingTransactionErrors {
+        try await Self.unwrappingBodyErrors {
             try await client.withTransaction(logger: logger) { connection in
                 try await body(connection)
             }
         }
     }
 
-    /// postgres-nio wraps whatever a transaction's closure throws; callers want their own error back (a
-    /// `MigrationError`, a `PSQLError` with its SQLSTATE). When the closure did not throw (BEGIN or COMMIT failed),
-    /// the wrapper is rethrown as is.
-    static func unwrappingTransactionErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+    private static func unwrappingBodyErrors<Result>(_ run: () async throws -> Result) async throws -> Result {
         do {
-            return try await body()
+            return try await run()
         } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError { throw closureError }
+            if let bodyError = error.closureError, error.rollbackError == nil { throw bodyError }
             throw error
         }
     }

@@ -16,6 +16,10 @@ public struct TenantDefinition: Sendable, Equatable {
     public var branding: Branding
     /// Settings as given.
     public var settings: [String: String]
+    /// Users to create when missing.
+    public var users: [TenantUserDefinition] = []
+    /// Custom roles.
+    public var roles: [TenantRoleDefinition] = []
 
     /// Creates a definition.
     public init(

@@ -7,9 +7,9 @@ public struct TenantDefinitionParser: Sendable {
     public static let maximumLogoBytes = 256 * 1024
 
     static let topLevelKeys: Set<String> = [
-        "slug", "name", "status", "plan", "domains", "branding", "settings", "users", "teams", "custom_fields", "channels",
+        "slug", "name", "status", "plan", "domains", "branding", "settings", "users", "roles", "teams", "custom_fields", "channels",
     ]
-    static let reservedKeys: Set<String> = ["users", "teams", "custom_fields", "channels"]
+    static let reservedKeys: Set<String> = ["teams", "custom_fields", "channels"]
     static let brandingKeys: Set<String> = ["name", "logo", "colors"]
     static let colorKeys: Set<String> = ["primary", "accent", "background", "text"]
 
@@ -82,10 +82,13 @@ public struct TenantDefinitionParser: Sendable {
                 settings[key] = try reader.string(value, path: "settings.\(key)")
             }
         }
-        return TenantDefinition(
+        var definition = TenantDefinition(
             sourceFile: file, slug: slug, name: name, status: status, plan: plan,
             domains: domains, branding: branding, settings: settings
         )
+        definition.roles = try TenantMembersParser.roles(top["roles"], reader: reader)
+        definition.users = try TenantMembersParser.users(top["users"], roles: Set(definition.roles.map(\.key)), reader: reader)
+        return definition
     }
 
     private func parseBranding(

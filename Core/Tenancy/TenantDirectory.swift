@@ -31,13 +31,29 @@ public struct TenantDirectory: Sendable {
 
     /// Applies definitions in one transaction: all of them take effect, or none do.
     public func apply(_ definitions: [TenantDefinition]) async throws -> [(slug: String, outcome: Outcome)] {
+        try await apply(definitions) { _, _ in }.outcomes
+    }
+
+    /// Applies definitions and then runs `then` in the same transaction with the tenants' ids by slug (to apply
+    /// what other domains own, such as users and roles): everything takes effect, or nothing does.
+    public func apply<Extra: Sendable>(
+        _ definitions: [TenantDefinition],
+        then: (PostgresConnection, [String: TenantID]) async throws -> Extra
+    ) async throws -> (outcomes: [(slug: String, outcome: Outcome)], extra: Extra) {
         let logger = platform.logger
         return try await platform.withTransaction { connection in
             var outcomes: [(slug: String, outcome: Outcome)] = []
             for definition in definitions {
                 outcomes.append((definition.slug, try await Self.apply(definition, on: connection, logger: logger)))
             }
-            return outcomes
+            let rows = try await connection.query("""
+                SELECT slug, id
+                FROM tenants
+                WHERE slug = ANY(\(definitions.map(\.slug)))
+                """, logger: logger)
+            var ids: [String: TenantID] = [:]
+            for try await (slug, id) in rows.decode((String, UUID).self) { ids[slug] = TenantID(id) }
+            return (outcomes, try await then(connection, ids))
         }
     }
 

@@ -1,0 +1,55 @@
+import CSodium
+
+/// Digests and keyed hashes from libsodium.
+public enum Hashing {
+    /// SHA-256 of `data`.
+    public static func sha256(_ data: [UInt8]) -> [UInt8] {
+        SecureRandom.initialize()
+        var out = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_BYTES))
+        data.withUnsafeBufferPointer { _ = crypto_hash_sha256(&out, $0.baseAddress, UInt64($0.count)) }
+        return out
+    }
+
+    /// SHA-256 of the UTF-8 bytes of `text`.
+    public static func sha256(_ text: String) -> [UInt8] { sha256(Array(text.utf8)) }
+
+    /// BLAKE2b of `data` with an optional `key` (16 to 64 bytes), `length` bytes long (16 to 64).
+    public static func blake2b(_ data: [UInt8], key: [UInt8] = [], length: Int = 32) -> [UInt8] {
+        SecureRandom.initialize()
+        var out = [UInt8](repeating: 0, count: length)
+        data.withUnsafeBufferPointer { input in
+            key.withUnsafeBufferPointer { keyBytes in
+                _ = crypto_generichash(&out, length, input.baseAddress, UInt64(input.count),
+                                       key.isEmpty ? nil : keyBytes.baseAddress, key.count)
+            }
+        }
+        return out
+    }
+
+    /// A 32-byte subkey of `key` for `purpose` (libsodium's BLAKE2b KDF; `context` is 8 ASCII characters).
+    public static func deriveKey(from key: [UInt8], id: UInt64, context: String) -> [UInt8] {
+        precondition(key.count == Int(crypto_kdf_KEYBYTES) && context.utf8.count == Int(crypto_kdf_CONTEXTBYTES))
+        SecureRandom.initialize()
+        var out = [UInt8](repeating: 0, count: 32)
+        _ = crypto_kdf_derive_from_key(&out, 32, id, context, key)
+        return out
+    }
+
+    /// Lower-case hexadecimal.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    /// Bytes from hexadecimal text, or `nil`.
+    public static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+}
