@@ -18,4 +18,15 @@ public struct TenantID: Hashable, Sendable, CustomStringConvertible, Codable {
     }
 
     public var description: String { rawValue.uuidString.lowercased() }
+
+    /// Decodes from a plain UUID string.
+    public init(from decoder: any Decoder) throws {
+        self.rawValue = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    /// Encodes as a plain lowercase UUID string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
 }
