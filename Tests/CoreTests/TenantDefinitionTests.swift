@@ -26,7 +26,7 @@ struct TenantDefinitionTests {
         ("slug: demo\nname: X\ncolour: red\n", 3, "unknown key 'colour'"),
         ("slug: Demo_1\nname: X\n", 1, "slug 'Demo_1'"),
         ("name: X\n", 1, "missing required key 'slug'"),
-        ("slug: demo\nname: X\nusers:\n  - email: a@b.c\n", 4, "reserved for a later release"),
+        ("slug: demo\nname: X\nchannels:\n  - kind: whatsapp\n", 4, "reserved for a later release"),
         ("slug: demo\nname: [unclosed\n", 3, "invalid YAML"),
         ("slug: demo\nname: X\ndomains: [not a domain]\n", 3, "is not a domain name"),
         ("slug: demo\nname: X\nbranding:\n  logo: missing.svg\n", 4, "cannot be read"),
