@@ -44,5 +44,6 @@ func buildRouter(
     HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry).addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     LandingController(database: database).addRoutes(to: router.group(context: TenantRequestContext.self))
+    JobsController(database: database).addRoutes(to: router.group(context: TenantRequestContext.self))
     return router
 }

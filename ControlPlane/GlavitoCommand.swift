@@ -6,7 +6,7 @@ struct GlavitoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glavito",
         abstract: "Glavito, the multi-tenant customer-support platform: control plane and administration.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, TenantsCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, TenantsCommand.self, JobsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

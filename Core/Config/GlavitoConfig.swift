@@ -31,6 +31,8 @@ public struct GlavitoConfig: Sendable {
     public var workerQueues: [String]
     /// Concurrent job slots per worker (`GLAVITO_WORKER_CONCURRENCY`, default `8`).
     public var workerConcurrency: Int
+    /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
+    public var jobs: JobQueueSettings
 
     /// The format of log lines.
     public enum LogFormat: String, Sendable {
@@ -60,7 +62,8 @@ public struct GlavitoConfig: Sendable {
             logFormat: try reader.enumeration("GLAVITO_LOG_FORMAT", default: .json),
             shutdownTimeoutSeconds: try reader.int("GLAVITO_SHUTDOWN_TIMEOUT", default: 30, range: 1...3600),
             workerQueues: try reader.list("GLAVITO_WORKER_QUEUES", default: ["delivery", "ai", "media", "maintenance"]),
-            workerConcurrency: try reader.int("GLAVITO_WORKER_CONCURRENCY", default: 8, range: 1...1024)
+            workerConcurrency: try reader.int("GLAVITO_WORKER_CONCURRENCY", default: 8, range: 1...1024),
+            jobs: try JobQueueSettings.load(from: reader)
         )
     }
 }
