@@ -26,7 +26,8 @@ struct FairnessTests {
             )
             #expect(batch.count == 20, "the batch is filled from the flood once the quiet tenant has its share")
             #expect(batch.contains { $0.id == quietJob[0] }, "the quiet tenant's job is in the very first batch")
-            #expect(batch.first { $0.tenant == flood.id }?.id == urgent[0], "priority wins within the flooding tenant")
+            #expect(batch.contains { $0.id == urgent[0] }, "priority wins within the flooding tenant")
+            #expect(batch.filter { $0.tenant == flood.id }.count == 19)
             _ = try await queue.complete(batch.map(\.lease), owner: "fair-test")
             _ = try await dbs.platform.withConnection { connection in
                 try await connection.query("DELETE FROM jobs WHERE tenant_id = \(flood.id.rawValue)", logger: TestDatabases.logger)
