@@ -39,7 +39,12 @@ extension JobRunner {
         while !Task.isCancelled {
             try? await Task.sleep(for: settings.lease / 3)
             if Task.isCancelled { return }
-            let leases = inFlight.leases()
+            let (leases, overdue) = inFlight.leasesToExtend(timeout: settings.jobTimeout)
+            for job in overdue {
+                logger.error("job ran past its timeout; leaving its lease to expire so another worker takes it", metadata: [
+                    "glavito.job": "\(job.id)", "glavito.tenant": .string(job.tenant.description), "glavito.kind": .string(job.kind),
+                ])
+            }
             guard !leases.isEmpty else { continue }
             do {
                 let kept = try await queue.heartbeat(leases, owner: settings.workerID, lease: settings.lease)

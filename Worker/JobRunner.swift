@@ -33,8 +33,14 @@ struct JobRunner: Service {
             helpers.addTask { await heartbeats(inFlight: inFlight, logger: logger) }
             helpers.addTask { await maintenance(logger: logger) }
             helpers.addTask {
-                try? await gracefulShutdown()
+                do {
+                    try await gracefulShutdown()
+                } catch {
+                    return
+                }
                 wake.fire()
+                // Whatever hangs (a handler, or a database call that never returns), the process ends.
+                ShutdownWatchdog.arm(after: settings.shutdownDeadline + .seconds(8), logger: logger)
             }
             await withTaskGroup(of: Void.self) { flusher in
                 flusher.addTask { await flushCompletions(inFlight: inFlight, signal: flushWake, logger: logger) }
@@ -115,6 +121,7 @@ struct JobRunner: Service {
                 "glavito.error": "\(String(reflecting: error))",
             ])
         }
+        ShutdownWatchdog.arm(after: .seconds(5), logger: logger)
     }
 
     /// Deletes completed jobs in batches, guarded by lease owner and fence.

@@ -27,6 +27,8 @@ struct JobRunnerSettings: Sendable {
     var recordCompletions: Bool
     /// Hours of job_history kept by the periodic purge.
     var historyHours: Int
+    /// Longest a job may run before its lease is left to expire.
+    var jobTimeout: Duration
     /// Tenants served exclusively (empty: all).
     var dedicatedTenants: [TenantID]
     /// Back-off between failed attempts.
@@ -46,6 +48,7 @@ struct JobRunnerSettings: Sendable {
         self.recordCompletions = config.jobs.recordCompletions
         self.historyHours = config.jobs.historyHours
         self.dedicatedTenants = config.jobs.dedicatedTenants
+        self.jobTimeout = .seconds(config.jobs.timeoutSeconds)
     }
 
     /// The periodic jobs every worker offers to schedule (one enqueue per period across the fleet).

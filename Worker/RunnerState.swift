@@ -18,7 +18,8 @@ final class WakeSignal: Sendable {
 /// The jobs a worker holds right now: running in a slot, or done and waiting for the completion flush.
 final class InFlightJobs: Sendable {
     private struct State {
-        var running: [Int64: JobRecord] = [:]
+        var running: [Int64: (job: JobRecord, started: ContinuousClock.Instant)] = [:]
+        var overdue: Set<Int64> = []
         var completed: [JobRecord] = []
         var released: Set<Int64> = []
     }
@@ -26,12 +27,13 @@ final class InFlightJobs: Sendable {
 
     var runningCount: Int { state.withLock { $0.running.count } }
 
-    func start(_ job: JobRecord) { state.withLock { _ = $0.running.updateValue(job, forKey: job.id) } }
+    func start(_ job: JobRecord) { state.withLock { _ = $0.running.updateValue((job, .now), forKey: job.id) } }
 
     /// The job finished its slot; when `completed`, it waits for the next completion flush.
     func finish(_ job: JobRecord, completed: Bool) {
         state.withLock {
             $0.running[job.id] = nil
+            $0.overdue.remove(job.id)
             if completed { $0.completed.append(job) }
         }
     }
@@ -50,15 +52,28 @@ final class InFlightJobs: Sendable {
 
     var hasCompleted: Bool { state.withLock { !$0.completed.isEmpty } }
 
-    /// Every lease still held: running and awaiting completion.
-    func leases() -> [JobLease] {
-        state.withLock { $0.running.values.map(\.lease) + $0.completed.map(\.lease) }
+    /// The leases to extend: jobs awaiting completion and jobs running for less than `timeout`. Also returns the
+    /// jobs that just passed `timeout`: their leases are left to expire so the rescuer hands them on.
+    func leasesToExtend(timeout: Duration) -> (leases: [JobLease], newlyOverdue: [JobRecord]) {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            var leases = state.completed.map(\.lease)
+            var newlyOverdue: [JobRecord] = []
+            for (id, entry) in state.running {
+                if entry.started.duration(to: now) < timeout {
+                    leases.append(entry.job.lease)
+                } else if state.overdue.insert(id).inserted {
+                    newlyOverdue.append(entry.job)
+                }
+            }
+            return (leases, newlyOverdue)
+        }
     }
 
     /// Marks every running job as released by shutdown and returns them.
     func releaseRunning() -> [JobRecord] {
         state.withLock { state in
-            let jobs = Array(state.running.values)
+            let jobs = state.running.values.map(\.job)
             state.released.formUnion(jobs.map(\.id))
             return jobs
         }

@@ -16,13 +16,16 @@ public struct JobQueueSettings: Sendable, Equatable {
     public var recordCompletions: Bool
     /// Hours job_history rows are kept (`GLAVITO_JOBS_HISTORY_HOURS`, default `72`).
     public var historyHours: Int
+    /// Longest a job may run; past it the worker stops heartbeating it so its lease expires and the rescuer hands it
+    /// to another worker (`GLAVITO_JOBS_TIMEOUT_SECONDS`, default `900`).
+    public var timeoutSeconds: Int
     /// Tenants a dedicated worker serves exclusively (`GLAVITO_WORKER_TENANTS`, comma-separated ids; default all).
     public var dedicatedTenants: [TenantID]
 
     /// The defaults.
     public static let defaults = JobQueueSettings(
         claimBatch: 100, leaseSeconds: 30, pollMilliseconds: 1000, maintenanceSeconds: 5, claimStrategy: "fair",
-        maxTenantsPerClaim: 64, recordCompletions: false, historyHours: 72, dedicatedTenants: []
+        maxTenantsPerClaim: 64, recordCompletions: false, historyHours: 72, timeoutSeconds: 900, dedicatedTenants: []
     )
 
     static func load(from reader: EnvironmentReader) throws(ConfigError) -> JobQueueSettings {
@@ -46,6 +49,7 @@ public struct JobQueueSettings: Sendable, Equatable {
             maxTenantsPerClaim: try reader.int("GLAVITO_JOBS_MAX_TENANTS_PER_CLAIM", default: 64, range: 1...10_000),
             recordCompletions: try reader.bool("GLAVITO_JOBS_HISTORY", default: false),
             historyHours: try reader.int("GLAVITO_JOBS_HISTORY_HOURS", default: 72, range: 1...8760),
+            timeoutSeconds: try reader.int("GLAVITO_JOBS_TIMEOUT_SECONDS", default: 900, range: 1...86_400),
             dedicatedTenants: dedicated
         )
     }

@@ -17,7 +17,7 @@ public struct QueueStats: Sendable, Equatable, Codable {
 }
 
 /// A pending or dead job as an operator sees it.
-public struct JobSummary: Sendable, Equatable, Codable {
+public struct JobSummary: Sendable, Equatable, Encodable {
     /// The tenant.
     public let tenant: TenantID
     /// The id.
@@ -40,4 +40,26 @@ public struct JobSummary: Sendable, Equatable, Codable {
     public let lastError: String?
     /// The worker holding it, when running.
     public let leaseOwner: String?
+}
+
+extension JobSummary {
+    private enum CodingKeys: String, CodingKey {
+        case tenant, id, kind, queue, state, priority, attempt, maxAttempts, runAt, lastError, leaseOwner
+    }
+
+    /// Encodes the tenant as its id string, like every other id in the API.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(tenant.description, forKey: .tenant)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(queue, forKey: .queue)
+        try container.encode(state, forKey: .state)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encode(maxAttempts, forKey: .maxAttempts)
+        try container.encode(runAt, forKey: .runAt)
+        try container.encodeIfPresent(lastError, forKey: .lastError)
+        try container.encodeIfPresent(leaseOwner, forKey: .leaseOwner)
+    }
 }

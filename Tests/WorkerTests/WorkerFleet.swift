@@ -17,6 +17,7 @@ struct WorkerFleet {
             "GLAVITO_JOBS_MAINTENANCE_SECONDS": "1",
             "GLAVITO_JOBS_POLL_MS": "200",
             "GLAVITO_DB_POOL_SIZE": "6",
+            "GLAVITO_SHUTDOWN_TIMEOUT": "3",
         ].merging(settings) { _, new in new }
     }
 
