@@ -43,7 +43,7 @@ struct JobRunner: Service {
                 ShutdownWatchdog.arm(after: settings.shutdownDeadline + .seconds(8), logger: logger)
             }
             await withTaskGroup(of: Void.self) { flusher in
-                flusher.addTask { await flushCompletions(inFlight: inFlight, signal: flushWake, logger: logger) }
+                flusher.addTask { await flushCompletions(inFlight: inFlight, signal: flushWake, slotsFreed: wake, logger: logger) }
                 await dispatch(wake: wake, flushWake: flushWake, inFlight: inFlight, logger: logger)
                 flushWake.finish()
             }
@@ -58,7 +58,7 @@ struct JobRunner: Service {
             var wakeups = wake.stream.makeAsyncIterator()
             var failures = 0
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let free = settings.concurrency - inFlight.runningCount
+                let free = settings.concurrency - inFlight.heldCount
                 if free > 0 {
                     let wanted = min(free, settings.claimBatch)
                     do {
@@ -125,7 +125,7 @@ struct JobRunner: Service {
     }
 
     /// Deletes completed jobs in batches, guarded by lease owner and fence.
-    func flushCompletions(inFlight: InFlightJobs, signal: WakeSignal, logger: Logger) async {
+    func flushCompletions(inFlight: InFlightJobs, signal: WakeSignal, slotsFreed: WakeSignal, logger: Logger) async {
         var iterator = signal.stream.makeAsyncIterator()
         var finished = false
         var failures = 0
@@ -145,6 +145,7 @@ struct JobRunner: Service {
             do {
                 let done = try await queue.complete(batch.map(\.lease), owner: settings.workerID, recordHistory: settings.recordCompletions)
                 failures = 0
+                slotsFreed.fire()
                 JobMetrics.count("succeeded", jobs: batch.filter { done.contains($0.id) })
                 let lost = batch.filter { !done.contains($0.id) }
                 if !lost.isEmpty {

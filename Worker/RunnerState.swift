@@ -27,6 +27,10 @@ final class InFlightJobs: Sendable {
 
     var runningCount: Int { state.withLock { $0.running.count } }
 
+    /// Jobs running plus jobs done but not yet flushed: both still hold a lease, so both count against the slots
+    /// (otherwise claims could outrun completion flushes without bound).
+    var heldCount: Int { state.withLock { $0.running.count + $0.completed.count } }
+
     func start(_ job: JobRecord) { state.withLock { _ = $0.running.updateValue((job, .now), forKey: job.id) } }
 
     /// The job finished its slot; when `completed`, it waits for the next completion flush.
