@@ -53,7 +53,7 @@ export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json
 sql() { "$root/infra/postgres.sh" psql -At "$@"; }
 now() { date +%s.%N; }
 rate() { python3 -c "print(round($1 / ($3 - $2)))"; }
-wait_empty() { while [ "$(sql -c 'SELECT EXISTS (SELECT 1 FROM jobs)')" = t ]; do sleep 0.02; done; }
+wait_empty() { while [ "$(sql -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'maintenance.noop')")" = t ]; do sleep 0.02; done; }
 
 start_worker() { # extra env assignments as arguments
   env GLAVITO_LOG_LEVEL=info GLAVITO_WORKER_CONCURRENCY=1000 GLAVITO_JOBS_CLAIM_BATCH=500 GLAVITO_JOBS_POLL_MS=100 "$@" \

@@ -15,7 +15,7 @@ struct PurgeJobHistoryHandler: JobHandler {
         try await context.withTenantTransaction(job) { connection in
             try await connection.query("""
                 DELETE FROM job_history
-                WHERE tenant_id = \(job.tenant.rawValue) AND finished_at < now() - make_interval(hours => \(hours))
+                WHERE tenant_id = \(job.tenant.rawValue) AND finished_at < now() - make_interval(hours => \(hours)::int4)
                 """, logger: logger)
         }
     }
