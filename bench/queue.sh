@@ -59,7 +59,7 @@ start_worker() { # extra env assignments as arguments
   env GLAVITO_LOG_LEVEL=info GLAVITO_WORKER_CONCURRENCY=1000 GLAVITO_JOBS_CLAIM_BATCH=500 GLAVITO_JOBS_POLL_MS=100 "$@" \
     "$bin/glavito-worker" >"$state/worker.log" 2>&1 &
   worker_pids+=($!)
-  until grep -q "worker ready" "$state/worker.log"; do sleep 0.01; done
+  until grep -qs "worker ready" "$state/worker.log"; do sleep 0.01; done
 }
 stop_workers() {
   for pid in "${worker_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
