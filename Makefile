@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 N ?= 2
 
-.PHONY: help deps run test build db-up db-down db-reset migrate workers bench fmt clean
+.PHONY: help deps run test build db-up db-down db-reset migrate workers chaos bench fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ migrate: db-up ## Apply pending migrations to the local database
 
 workers: ## Scale local workers: make workers N=4
 	@infra/workers.sh scale $(N)
+
+chaos: build ## SIGKILL local workers at random while probe jobs drain; fails if a job is lost or runs its effect twice
+	@infra/chaos.sh
 
 bench: ## Run the benchmarks (bench/*.sh)
 	@infra/bench.sh

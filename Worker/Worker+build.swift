@@ -3,23 +3,29 @@ import GlavitoCore
 import Logging
 import ServiceLifecycle
 
-/// Assembles a worker process: the database client first (so it stops last), then the job runner.
+/// Assembles a worker process: the database clients first (so they stop last), then the job runner.
 /// The schema version is checked before anything starts; a mismatch refuses to start.
-func buildServiceGroup(config: GlavitoConfig, logger: Logger) async throws -> ServiceGroup {
+///
+/// Two clients: the platform role claims, completes and rescues across tenants; handlers do their tenant's data
+/// work as the application role, under row-level security.
+func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandlers = .standard) async throws -> ServiceGroup {
     let expected = try MigrationCatalog.expectedVersion()
     try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
         try await Migrator.checkSchema(of: database, expected: expected)
     }
-    let database = Database(url: config.platformDatabase, poolSize: config.databasePoolSize, logger: logger)
+    // The runner holds one connection for LISTEN and uses others to claim, flush, heartbeat and maintain.
+    let platform = Database(url: config.platformDatabase, poolSize: max(config.databasePoolSize, 4), logger: logger)
+    let app = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     let runner = JobRunner(
-        database: database, workerID: workerID, queues: config.workerQueues,
-        concurrency: config.workerConcurrency, logger: logger
+        queue: JobQueue(database: platform), appDatabase: app, handlers: handlers,
+        settings: JobRunnerSettings(config: config, workerID: workerID), logger: logger
     )
     return ServiceGroup(
         configuration: .init(
             services: [
-                .init(service: database.client),
+                .init(service: platform.client),
+                .init(service: app.client),
                 .init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

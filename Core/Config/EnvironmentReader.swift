@@ -47,6 +47,15 @@ struct EnvironmentReader {
         return parsed
     }
 
+    func bool(_ key: String, default value: Bool) throws(ConfigError) -> Bool {
+        guard let text = raw(key)?.lowercased() else { return value }
+        switch text {
+        case "1", "true", "on", "yes": return true
+        case "0", "false", "off", "no": return false
+        default: throw ConfigError(key: key, problem: "must be on or off, got '\(text)'")
+        }
+    }
+
     func logLevel(_ key: String, default value: Logger.Level) throws(ConfigError) -> Logger.Level {
         guard let text = raw(key) else { return value }
         guard let level = Logger.Level(rawValue: text.lowercased()) else {

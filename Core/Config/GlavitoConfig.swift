@@ -33,6 +33,8 @@ public struct GlavitoConfig: Sendable {
     public var workerConcurrency: Int
     /// Identity and access: password hashing, sessions, throttling, keys (see ``IdentityConfig``).
     public var identity: IdentityConfig
+    /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
+    public var jobs: JobQueueSettings
 
     /// The format of log lines.
     public enum LogFormat: String, Sendable {
@@ -49,6 +51,10 @@ public struct GlavitoConfig: Sendable {
         guard let app else { throw ConfigError(key: "GLAVITO_DATABASE_URL", problem: "is required") }
         let platform = try reader.databaseURL("GLAVITO_PLATFORM_DATABASE_URL")
         guard let platform else { throw ConfigError(key: "GLAVITO_PLATFORM_DATABASE_URL", problem: "is required") }
+        let queues = try reader.list("GLAVITO_WORKER_QUEUES", default: JobQueues.all)
+        if let unknown = queues.first(where: { !JobQueues.all.contains($0) }) {
+            throw ConfigError(key: "GLAVITO_WORKER_QUEUES", problem: "names an unknown queue '\(unknown)' (known: \(JobQueues.all.joined(separator: ", ")))")
+        }
         return GlavitoConfig(
             httpHost: try reader.string("GLAVITO_HTTP_HOST", default: "127.0.0.1"),
             httpPort: port,
@@ -61,9 +67,10 @@ public struct GlavitoConfig: Sendable {
             logLevel: try reader.logLevel("GLAVITO_LOG_LEVEL", default: .info),
             logFormat: try reader.enumeration("GLAVITO_LOG_FORMAT", default: .json),
             shutdownTimeoutSeconds: try reader.int("GLAVITO_SHUTDOWN_TIMEOUT", default: 30, range: 1...3600),
-            workerQueues: try reader.list("GLAVITO_WORKER_QUEUES", default: ["delivery", "ai", "media", "maintenance"]),
+            workerQueues: queues,
             workerConcurrency: try reader.int("GLAVITO_WORKER_CONCURRENCY", default: 8, range: 1...1024),
-            identity: try IdentityConfig.load(reader)
+            identity: try IdentityConfig.load(reader),
+            jobs: try JobQueueSettings.load(from: reader)
         )
     }
 }
