@@ -18,7 +18,7 @@ struct JobQueueTests {
                     inserted = try await JobQueue.enqueue([try probe("rollback")], tenant: tenant, on: connection, logger: TestDatabases.logger)
                     throw Abort()
                 }
-            } catch let error as PostgresTransactionError where error.closureError is Abort {}
+            } catch is Abort {}
             #expect(inserted.count == 1, "the insert happened inside the transaction")
             #expect(try await h.jobs().isEmpty)
             #expect(try await h.claim().isEmpty)
@@ -165,7 +165,7 @@ struct JobQueueTests {
             let own = try await JobAdministration(database: h.dbs.app, tenant: h.tenant).stats()
             #expect(own.first { $0.queue == "maintenance" }?.available == 1)
             let tenant = h.tenant
-            await #expect(throws: PostgresTransactionError.self, "row-level security refuses another tenant's job") {
+            await #expect(throws: PSQLError.self, "row-level security refuses another tenant's job") {
                 try await h.dbs.app.withTenantTransaction(other.id) { connection in
                     try await JobQueue.enqueue([try NewJob(kind: "maintenance.noop")], tenant: tenant, on: connection, logger: TestDatabases.logger)
                 }

@@ -57,8 +57,8 @@ struct ConsumerGroupTests {
             let group = "rebalance-\(UInt32.random(in: 0...UInt32.max))"
             var one = ConsumerGroupMember(group: group, member: "one", database: dbs.platform)
             var two = ConsumerGroupMember(group: group, member: "two", database: dbs.platform)
-            one.lease = .seconds(1)
-            two.lease = .seconds(1)
+            one.lease = .seconds(4)
+            two.lease = .seconds(4)
             try await one.join()
             #expect(try await one.rebalance().count == 16, "a lone member takes every partition")
             #expect(try await two.rebalance().isEmpty, "nothing is free until the first member gives back its extra share")
@@ -69,7 +69,7 @@ struct ConsumerGroupTests {
             #expect(Set(oneShare).isDisjoint(with: twoShare))
 
             // "one" dies: it stops heartbeating. After its lease, "two" takes everything.
-            try await Task.sleep(for: .milliseconds(1300))
+            try await Task.sleep(for: .milliseconds(4300))
             #expect(try await two.rebalance().count == 16)
             let lost = try #require(oneShare.first)
             #expect(try await one.nextBatch(partition: lost) == nil, "a member without a live lease reads nothing")

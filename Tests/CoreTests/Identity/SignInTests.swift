@@ -64,19 +64,24 @@ struct SignInTests {
             let config = IdentityFixtures.config()
             let service = try IdentityService(database: dbs.app, config: config)
             try await IdentityFixtures.makeUser(service, tenant: tenant, email: "eve@example.com", password: password)
+            // Generous timeouts and deadlines measured from sign-in, so a busy machine does not make this flaky.
             let idle = try await service.signIn(tenant: tenant, email: "eve@example.com", password: password,
-                                                policy: SessionPolicy(idleSeconds: 1, absoluteSeconds: 3600), clientAddress: nil, userAgent: nil)
+                                                policy: SessionPolicy(idleSeconds: 3, absoluteSeconds: 3600), clientAddress: nil, userAgent: nil)
             #expect(try await principal(service, tenant, idle.token) != nil)
-            try await Task.sleep(for: .milliseconds(1200))
+            try await Task.sleep(for: .milliseconds(3500))
             #expect(try await principal(service, tenant, idle.token) == nil, "idle timeout")
 
+            let absoluteStart = ContinuousClock.now
             let absolute = try await service.signIn(tenant: tenant, email: "eve@example.com", password: password,
-                                                    policy: SessionPolicy(idleSeconds: 3600, absoluteSeconds: 2), clientAddress: nil, userAgent: nil)
-            for _ in 0..<5 {
+                                                    policy: SessionPolicy(idleSeconds: 3600, absoluteSeconds: 6), clientAddress: nil, userAgent: nil)
+            var activeChecks = 0
+            while ContinuousClock.now - absoluteStart < .seconds(4) {
                 #expect(try await principal(service, tenant, absolute.token) != nil)
-                try await Task.sleep(for: .milliseconds(300))
+                activeChecks += 1
+                try await Task.sleep(for: .milliseconds(500))
             }
-            try await Task.sleep(for: .milliseconds(700))
+            #expect(activeChecks >= 2)
+            try await Task.sleep(until: absoluteStart + .milliseconds(6800))
             #expect(try await principal(service, tenant, absolute.token) == nil, "absolute timeout despite activity")
 
             let one = try await service.signIn(tenant: tenant, email: "eve@example.com", password: password, policy: IdentityFixtures.policy(config), clientAddress: nil, userAgent: nil)
