@@ -53,7 +53,8 @@ func buildRouter(
         AuthenticationMiddleware(identity: identity, cookie: cookie)
         RateLimitMiddleware(limiter: RateLimiter(limit: config.identity.apiRequestsPerMinute))
     }
-    HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry).addRoutes(to: router)
+    HealthController(database: database, expectedSchemaVersion: expectedSchemaVersion, registry: registry, eventLog: platformDatabase)
+        .addRoutes(to: router)
     try StaticAssets.load().addRoutes(to: router)
     let tenantRoutes = router.group(context: TenantRequestContext.self)
     LandingController(database: database).addRoutes(to: tenantRoutes)
@@ -68,6 +69,7 @@ func buildRouter(
     AdminKeysAuditController(identity: identity).addRoutes(to: secured)
     IdentityAPIController(identity: identity).addRoutes(to: secured)
     JobsController(database: database).addRoutes(to: secured)
+    EventsController(database: database).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
                                       masterKey: try config.identity.requireMasterKey(), config: config.identity)
     PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))

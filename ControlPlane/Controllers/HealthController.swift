@@ -8,6 +8,8 @@ struct HealthController {
     let database: Database
     let expectedSchemaVersion: Int
     let registry: PrometheusCollectorRegistry
+    /// Reads the log-wide event gauges before each scrape (platform role); `nil` leaves them out.
+    var eventLog: Database? = nil
 
     func addRoutes(to router: Router<GlavitoRequestContext>) {
         router.get("/healthz") { _, _ in
@@ -25,7 +27,14 @@ struct HealthController {
             }
             return Self.json(#"{"status":"ready","schema_version":\#(expectedSchemaVersion)}"#)
         }
-        router.get("/metrics") { _, _ in
+        router.get("/metrics") { _, context in
+            if let eventLog {
+                do {
+                    try await EventMetrics.refreshGauges(database: eventLog)
+                } catch {
+                    context.logger.warning("event log gauges not refreshed", metadata: ["glavito.error": "\(String(reflecting: error))"])
+                }
+            }
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16 * 1024)
             registry.emit(into: &buffer)

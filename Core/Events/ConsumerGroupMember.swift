@@ -178,7 +178,10 @@ public struct ConsumerGroupMember: Sendable {
                     var drained = true
                     for partition in owned.get() {
                         guard let batch = try await nextBatch(partition: partition), let last = batch.last else { continue }
+                        let started = Date()
+                        let clock = ContinuousClock.now
                         try await handler(batch)
+                        EventMetrics.processed(batch, group: self.group, started: started, duration: ContinuousClock.now - clock)
                         try await commit(partition: partition, position: last.position)
                         if batch.count == batchSize { drained = false }
                     }

@@ -80,6 +80,7 @@ public enum EventStore {
             let actual = try await currentVersion(of: stream, tenant: tenant, on: connection, logger: logger)
             throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: actual)
         }
+        EventMetrics.appended(count)
         return appended.sorted { $0.position < $1.position }
     }
 

@@ -44,6 +44,22 @@ struct ServeProcessTests {
         let ready = try await HTTPProbe.get(port: port, path: "/readyz")
         #expect(ready.status == 200)
 
+        // The event log's gauges are read at each scrape: a group that has read nothing lags by every event.
+        let group = "metrics-\(UInt32.random(in: 0...UInt32.max))"
+        try await TestDatabases.with { dbs in
+            try await ConsumerGroupMember(group: group, member: "m", database: dbs.platform).join()
+            let tenant = try await dbs.makeTenant(prefix: "metrics").id
+            try await dbs.app.withTenantTransaction(tenant) { connection in
+                try await EventStore.append([NewEvent(type: "test.metrics", data: "{}")], to: "m/1", tenant: tenant,
+                                            on: connection, logger: TestDatabases.logger)
+            }
+        }
+        let metrics = try await HTTPProbe.get(port: port, path: "/metrics")
+        #expect(metrics.status == 200)
+        let lag = metrics.body.split(separator: "\n").first { $0.hasPrefix("glavito_events_group_lag_events{group=\"\(group)\"}") }
+        #expect(lag.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "lag line: \(lag ?? "missing")")
+        #expect(metrics.body.contains("glavito_events_log_head "))
+
         // Every log line of the request carries its id.
         #expect(try await server.waitForOutput(containing: "\"glavito.request_id\":\"probe-\(slug)\""))
         let requestLines = server.output.split(separator: "\n").filter { $0.contains("probe-\(slug)") }
