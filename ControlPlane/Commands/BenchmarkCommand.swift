@@ -5,8 +5,8 @@ import GlavitoCore
 /// `glavito benchmark password-hash`: Argon2id hash time and memory with the configured parameters (for `make bench`).
 struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "benchmark", abstract: "Measure password hashing on this machine.", shouldDisplay: false,
-        subcommands: [PasswordHash.self]
+        commandName: "benchmark", abstract: "Measure password hashing and the event log on this machine.", shouldDisplay: false,
+        subcommands: [PasswordHash.self, EventAppend.self, EventConsume.self]
     )
 
     struct PasswordHash: AsyncParsableCommand {
