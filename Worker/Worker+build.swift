@@ -1,6 +1,7 @@
 import Foundation
 import GlavitoCore
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// Assembles a worker process: the database clients first (so they stop last), then the job runner.
@@ -8,7 +9,10 @@ import ServiceLifecycle
 ///
 /// Two clients: the platform role claims, completes and rescues across tenants; handlers do their tenant's data
 /// work as the application role, under row-level security.
-func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandlers = .standard) async throws -> ServiceGroup {
+func buildServiceGroup(
+    config: GlavitoConfig, logger: Logger, handlers: JobHandlers = .standard,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) async throws -> ServiceGroup {
     let expected = try MigrationCatalog.expectedVersion()
     try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
         try await Migrator.checkSchema(of: database, expected: expected)
@@ -21,13 +25,17 @@ func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandl
         queue: JobQueue(database: platform), appDatabase: app, handlers: handlers,
         settings: JobRunnerSettings(config: config, workerID: workerID), logger: logger
     )
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: platform.client),
+        .init(service: app.client),
+    ]
+    if let metrics = WorkerMetricsEndpoint.service(config: config, registry: registry, logger: logger) {
+        services.append(.init(service: metrics))
+    }
+    services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
     return ServiceGroup(
         configuration: .init(
-            services: [
-                .init(service: platform.client),
-                .init(service: app.client),
-                .init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import GlavitoCore
 import Logging
+import Metrics
+import Prometheus
 
 /// `glavito-worker`: one process of the worker fleet.
 @main
@@ -30,8 +32,10 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         LoggingBootstrap.bootstrap(format: config.logFormat, level: config.logLevel)
         let logger = Logger(label: "glavito.worker")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do {
-            let group = try await buildServiceGroup(config: config, logger: logger)
+            let group = try await buildServiceGroup(config: config, logger: logger, registry: registry)
             try await group.run()
         } catch let error as MigrationError {
             logger.critical("refusing to start", metadata: ["glavito.reason": "\(error)"])

@@ -44,6 +44,10 @@ start_slot() {
       fd="${fd##*/}"
       [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
     done
+    # With GLAVITO_WORKER_METRICS_BASE_PORT set, worker N serves /metrics on base + N.
+    if [ -n "${GLAVITO_WORKER_METRICS_BASE_PORT:-}" ]; then
+      export GLAVITO_WORKER_METRICS_PORT=$((GLAVITO_WORKER_METRICS_BASE_PORT + slot))
+    fi
     exec nohup "$binary" >>"$dir/worker-$slot.log" 2>&1 </dev/null
   ) &
   local pid=$! tries=0

@@ -31,6 +31,9 @@ public struct GlavitoConfig: Sendable {
     public var workerQueues: [String]
     /// Concurrent job slots per worker (`GLAVITO_WORKER_CONCURRENCY`, default `8`).
     public var workerConcurrency: Int
+    /// Port of a worker's own `/metrics` and `/healthz` listener on `httpHost` (`GLAVITO_WORKER_METRICS_PORT`,
+    /// default `0`: no listener). Each worker on a host needs its own port; `infra/workers.sh` assigns them.
+    public var workerMetricsPort: Int = 0
     /// Identity and access: password hashing, sessions, throttling, keys (see ``IdentityConfig``).
     public var identity: IdentityConfig
     /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
@@ -55,7 +58,7 @@ public struct GlavitoConfig: Sendable {
         if let unknown = queues.first(where: { !JobQueues.all.contains($0) }) {
             throw ConfigError(key: "GLAVITO_WORKER_QUEUES", problem: "names an unknown queue '\(unknown)' (known: \(JobQueues.all.joined(separator: ", ")))")
         }
-        return GlavitoConfig(
+        var config = GlavitoConfig(
             httpHost: try reader.string("GLAVITO_HTTP_HOST", default: "127.0.0.1"),
             httpPort: port,
             baseDomain: baseDomain,
@@ -72,5 +75,7 @@ public struct GlavitoConfig: Sendable {
             identity: try IdentityConfig.load(reader),
             jobs: try JobQueueSettings.load(from: reader)
         )
+        config.workerMetricsPort = try reader.int("GLAVITO_WORKER_METRICS_PORT", default: 0, range: 0...65535)
+        return config
     }
 }
