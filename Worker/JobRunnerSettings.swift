@@ -33,6 +33,8 @@ struct JobRunnerSettings: Sendable {
     var dedicatedTenants: [TenantID]
     /// Back-off between failed attempts.
     var backoff = JobBackoff()
+    /// Whether this worker can sign audit checkpoints (and so offers to schedule them).
+    var signsAuditCheckpoints = false
 
     init(config: GlavitoConfig, workerID: String) {
         self.workerID = workerID
@@ -53,10 +55,14 @@ struct JobRunnerSettings: Sendable {
 
     /// The periodic jobs every worker offers to schedule (one enqueue per period across the fleet).
     var schedules: [PeriodicSchedule] {
-        [PeriodicSchedule(
+        var schedules = [PeriodicSchedule(
             name: "purge-job-history", kind: PurgeJobHistoryHandler.kind, every: .seconds(3600),
             payload: "{\"hours\":\(historyHours)}"
         )]
+        if signsAuditCheckpoints {
+            schedules.append(PeriodicSchedule(name: "audit-checkpoint", kind: AuditCheckpointHandler.kind, every: .seconds(3600)))
+        }
+        return schedules
     }
 
     /// `mean` scaled by a random factor in 0.5...1.5.

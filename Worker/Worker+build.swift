@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// Two clients: the platform role claims, completes and rescues across tenants; handlers do their tenant's data
 /// work as the application role, under row-level security.
 func buildServiceGroup(
-    config: GlavitoConfig, logger: Logger, handlers: JobHandlers = .standard,
+    config: GlavitoConfig, logger: Logger, handlers: JobHandlers? = nil,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) async throws -> ServiceGroup {
     let expected = try MigrationCatalog.expectedVersion()
@@ -21,9 +21,11 @@ func buildServiceGroup(
     let platform = Database(url: config.platformDatabase, poolSize: max(config.databasePoolSize, 4), logger: logger)
     let app = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    let handlers = handlers ?? .configured(config)
+    var settings = JobRunnerSettings(config: config, workerID: workerID)
+    settings.signsAuditCheckpoints = handlers.handler(for: AuditCheckpointHandler.kind) != nil
     let runner = JobRunner(
-        queue: JobQueue(database: platform), appDatabase: app, handlers: handlers,
-        settings: JobRunnerSettings(config: config, workerID: workerID), logger: logger
+        queue: JobQueue(database: platform), appDatabase: app, handlers: handlers, settings: settings, logger: logger
     )
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
         .init(service: platform.client),

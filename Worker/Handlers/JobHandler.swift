@@ -52,6 +52,16 @@ struct JobHandlers: Sendable {
     static var standard: JobHandlers {
         JobHandlers([NoopHandler(), ProbeHandler(), PurgeJobHistoryHandler()])
     }
+
+    /// The standard handlers plus those that need configuration: the audit checkpoint signer when a master key
+    /// or an audit signing key is configured.
+    static func configured(_ config: GlavitoConfig) -> JobHandlers {
+        var handlers: [any JobHandler] = [NoopHandler(), ProbeHandler(), PurgeJobHistoryHandler()]
+        if let signer = try? config.identity.auditSigner() {
+            handlers.append(AuditCheckpointHandler(log: AuditLog(signer: signer, checkpointEvery: config.identity.auditCheckpointEvery)))
+        }
+        return JobHandlers(handlers)
+    }
 }
 
 /// A handler's complaint about its job that retrying will not fix on its own.
