@@ -54,7 +54,7 @@ struct JobRunner: Service {
 
     /// Claims while slots are free, then waits for a wake-up (NOTIFY, poll tick, or a slot freed).
     func dispatch(wake: WakeSignal, flushWake: WakeSignal, inFlight: InFlightJobs, logger: Logger) async {
-        await withTaskGroup(of: Void.self) { slots in
+        await withDiscardingTaskGroup { slots in
             var wakeups = wake.stream.makeAsyncIterator()
             var failures = 0
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
@@ -101,7 +101,7 @@ struct JobRunner: Service {
 
     /// Soft stop: in-flight jobs get until the deadline, then the rest are released and their slots cancelled.
     private func drain(
-        slots: inout TaskGroup<Void>, wakeups: inout AsyncStream<Void>.Iterator, inFlight: InFlightJobs, logger: Logger
+        slots: inout DiscardingTaskGroup, wakeups: inout AsyncStream<Void>.Iterator, inFlight: InFlightJobs, logger: Logger
     ) async {
         let deadline = ContinuousClock.now + settings.shutdownDeadline
         if inFlight.runningCount > 0 {
