@@ -3,7 +3,8 @@ import GlavitoCore
 import Logging
 import ServiceLifecycle
 
-/// Assembles a worker process: the database clients first (so they stop last), then the job runner.
+/// Assembles a worker process: the database clients first (so they stop last), the webhook HTTP client, the
+/// `webhooks` consumer group member (docs/webhooks.md), then the job runner.
 /// The schema version is checked before anything starts; a mismatch refuses to start.
 ///
 /// Two clients: the platform role claims, completes and rescues across tenants; handlers do their tenant's data
@@ -17,6 +18,20 @@ func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandl
     let platform = Database(url: config.platformDatabase, poolSize: max(config.databasePoolSize, 4), logger: logger)
     let app = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    let httpClient = WebhookSender.makeClient()
+    var handlers = handlers
+    if let masterKey = config.identity.masterKey {
+        let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
+        let audit = AuditLog(signer: try config.identity.auditSigner(), checkpointEvery: config.identity.auditCheckpointEvery)
+        handlers = handlers.adding(DeliverWebhookHandler(
+            sender: WebhookSender(client: httpClient, settings: config.webhooks), keyRing: keyRing, audit: audit))
+    } else {
+        logger.warning("GLAVITO_MASTER_KEY is not set: this worker cannot decrypt webhook secrets and does not deliver webhooks")
+    }
+    let dispatch = WebhookDispatchService(
+        member: ConsumerGroupMember(group: WebhookDispatcher.group, member: "\(workerID):webhooks", database: platform),
+        dispatcher: WebhookDispatcher(database: platform), logger: logger
+    )
     let runner = JobRunner(
         queue: JobQueue(database: platform), appDatabase: app, handlers: handlers,
         settings: JobRunnerSettings(config: config, workerID: workerID), logger: logger
@@ -26,6 +41,8 @@ func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandl
             services: [
                 .init(service: platform.client),
                 .init(service: app.client),
+                .init(service: HTTPClientService(client: httpClient)),
+                .init(service: dispatch),
                 .init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
