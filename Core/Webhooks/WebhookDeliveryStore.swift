@@ -34,6 +34,15 @@ public struct WebhookDeliveryStore: Sendable {
         public var eventType: String
         /// This attempt's number for the message, from 1.
         public var attempt: Int
+
+        /// Creates a request.
+        public init(url: String, webhookID: String, body: String, eventType: String, attempt: Int) {
+            self.url = url
+            self.webhookID = webhookID
+            self.body = body
+            self.eventType = eventType
+            self.attempt = attempt
+        }
     }
 
     /// What a job should do now.

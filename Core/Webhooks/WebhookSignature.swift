@@ -9,8 +9,12 @@ public enum WebhookSignature {
         SecureRandom.initialize()
         var state = crypto_auth_hmacsha256_state()
         var out = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
-        key.withUnsafeBufferPointer { _ = crypto_auth_hmacsha256_init(&state, $0.baseAddress, $0.count) }
-        message.withUnsafeBufferPointer { _ = crypto_auth_hmacsha256_update(&state, $0.baseAddress, UInt64($0.count)) }
+        // HMAC pads the key with zeros to the block size, so an empty key is the same as one zero byte.
+        let keyBytes = key.isEmpty ? [0] : key
+        keyBytes.withUnsafeBufferPointer { _ = crypto_auth_hmacsha256_init(&state, $0.baseAddress!, $0.count) }
+        message.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { _ = crypto_auth_hmacsha256_update(&state, base, UInt64(buffer.count)) }
+        }
         _ = crypto_auth_hmacsha256_final(&state, &out)
         return out
     }

@@ -69,7 +69,7 @@ struct WebhookDeliveryTests {
             }
             let accepted = requests.filter { $0.status == 204 }
             #expect(requests.filter { $0.status == 500 }.count == 8, "the first 8 requests failed")
-            #expect(requests.allSatisfy(\.verified), "every request verifies with the reference library")
+            #expect(requests.allSatisfy { $0.verified }, "every request verifies with the reference library")
             #expect(Set(accepted.compactMap(\.id)).count == 12, "every event arrived: \(accepted.count) of 12; worker: \(worker.output.suffix(3000))")
             #expect(accepted.count == 12, "and each once")
             #expect(!requests.contains { $0.body.contains("user.created") }, "unsubscribed types are not sent")
@@ -84,7 +84,7 @@ struct WebhookDeliveryTests {
             #expect(log.filter { !$0.succeeded }.allSatisfy { $0.responseStatus == 500 && $0.durationMilliseconds >= 0 })
 
             // Redelivery from the log: the same webhook-id again, freshly signed.
-            let chosen = try #require(log.first(where: \.succeeded))
+            let chosen = try #require(log.first { $0.succeeded })
             _ = try await dbs.app.withTenantTransaction(tenant) { connection in
                 try await WebhookDeliveryLog(tenant: tenant).redeliver(subscription: subscription, delivery: chosen.id, on: connection, logger: Self.logger)
             }

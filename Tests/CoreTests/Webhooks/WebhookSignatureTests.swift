@@ -72,14 +72,37 @@ struct WebhookSignatureTests {
         for refused in ["ftp://example.com/x", "file:///etc/passwd", "not a url", "https://user:pw@example.com/"] {
             #expect(throws: WebhookURLPolicy.Refusal.self, "\(refused)") { try WebhookURLPolicy.validate(refused, allowPrivate: true) }
         }
-        for internal in ["http://127.0.0.1:8080/", "http://localhost/", "http://10.1.2.3/", "http://169.254.169.254/latest",
+        for local in ["http://127.0.0.1:8080/", "http://localhost/", "http://10.1.2.3/", "http://169.254.169.254/latest",
                          "http://[::1]/", "http://192.168.1.1/", "http://172.20.0.1/", "http://100.64.0.1/", "http://[fd00::1]/",
                          "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/"] {
-            #expect(throws: WebhookURLPolicy.Refusal.self, "\(internal)") { try WebhookURLPolicy.validate(internal, allowPrivate: false) }
-            try WebhookURLPolicy.validate(internal, allowPrivate: true)
+            #expect(throws: WebhookURLPolicy.Refusal.self, "\(local)") { try WebhookURLPolicy.validate(local, allowPrivate: false) }
+            try WebhookURLPolicy.validate(local, allowPrivate: true)
         }
         try WebhookURLPolicy.validate("https://hooks.example.com/glavito", allowPrivate: false)
         try WebhookURLPolicy.validate("http://8.8.8.8/", allowPrivate: false)
         #expect(throws: WebhookURLPolicy.Refusal.self) { try WebhookURLPolicy.checkResolved(host: "localhost") }
+    }
+
+    @Test("the n8n example workflow's Code node accepts our signature and refuses a tampered body or a stale timestamp")
+    func n8nCodeNode() async throws {
+        let root = try TestEnvironment.repoRoot()
+        let secret = WebhookSecret.generate()
+        let body = #"{"type":"ticket.created","timestamp":"2026-12-01T23:00:00.000Z","data":{"id": "t-1", "subject": "Hallo ✓"}}"#
+        func run(_ body: String, timestamp: Int64, signedBody: String? = nil) async throws -> String {
+            let signature = WebhookSignature.sign(secret: secret, id: "evt_3_14", timestamp: timestamp, body: signedBody ?? body)
+            let (status, output) = try await ManagedProcess.run(
+                executable: URL(fileURLWithPath: "/usr/bin/env"),
+                arguments: ["node", root.appendingPathComponent("Tests/js/n8n_code_node.js").path,
+                            root.appendingPathComponent("docs/n8n/glavito-webhook-receiver.json").path,
+                            secret.encoded, "evt_3_14", String(timestamp), body, signature],
+                environment: ProcessInfo.processInfo.environment)
+            #expect(status == 0, "\(output)")
+            return output
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        let accepted = try await run(body, timestamp: now)
+        #expect(accepted.contains(#""verified":true"#) && accepted.contains(#""type":"ticket.created""#), "\(accepted)")
+        #expect(try await run(body + " ", timestamp: now, signedBody: body).contains(#""verified":false"#))
+        #expect(try await run(body, timestamp: now - 3600).contains(#""verified":false"#))
     }
 }
