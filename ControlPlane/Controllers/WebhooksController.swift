@@ -57,6 +57,14 @@ struct WebhooksController {
             }
             return try JSONResponse.encode(["notices": notices])
         }
+        routes.get("/admin/webhooks", .permission(.adminSettings)) { _, _, input in
+            let principal = try input.requirePrincipal()
+            let (subscriptions, notices) = try await read(input) { connection in
+                (try await store(input).list(on: connection, logger: identity.database.logger),
+                 try await WebhookDeliveryLog(tenant: principal.tenant).notices(limit: 20, on: connection, logger: identity.database.logger))
+            }
+            return AppChrome.page(WebhooksPage.render(principal: principal, subscriptions: subscriptions, notices: notices))
+        }
         routes.get("/api/v1/webhooks/:id", .permission(.adminSettings)) { _, context, input in
             let id = try Self.id(context)
             return try JSONResponse.encode(try await read(input) { try await store(input).get(id, on: $0, logger: identity.database.logger) })

@@ -84,6 +84,8 @@ struct WebhooksControllerTests {
             let enabled = try await send(.POST, "/api/v1/webhooks/\(id)/enable")
             #expect(enabled.status == 200)
             #expect(try await send(.GET, "/api/v1/admin/notices").status == 200)
+            let page = try await site.send(.GET, "/admin/webhooks", headers: admin, accept: "text/html")
+            #expect(page.status == 200 && page.body.contains("https://hooks.example.com/glavito") && !page.body.contains(newSecret))
             #expect(try await send(.DELETE, "/api/v1/webhooks/\(id)").status == 204)
             #expect(try await send(.DELETE, "/api/v1/webhooks/\(id)").status == 404)
 
