@@ -13,7 +13,7 @@ struct WebhookDispatchService: Service {
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await member.run(pollInterval: .milliseconds(250)) { events in
+                try await member.run(pollInterval: .milliseconds(500)) { events in
                     try await dispatcher.dispatch(events)
                 }
                 return

@@ -28,7 +28,7 @@ func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandl
     } else {
         logger.warning("GLAVITO_MASTER_KEY is not set: this worker cannot decrypt webhook secrets and does not deliver webhooks")
     }
-    let dispatch = WebhookDispatchService(
+    let dispatch: WebhookDispatchService? = !config.webhooks.dispatch ? nil : WebhookDispatchService(
         member: ConsumerGroupMember(group: WebhookDispatcher.group, member: "\(workerID):webhooks", database: platform),
         dispatcher: WebhookDispatcher(database: platform), logger: logger
     )
@@ -36,15 +36,16 @@ func buildServiceGroup(config: GlavitoConfig, logger: Logger, handlers: JobHandl
         queue: JobQueue(database: platform), appDatabase: app, handlers: handlers,
         settings: JobRunnerSettings(config: config, workerID: workerID), logger: logger
     )
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: platform.client),
+        .init(service: app.client),
+        .init(service: HTTPClientService(client: httpClient)),
+    ]
+    if let dispatch { services.append(.init(service: dispatch)) }
+    services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
     return ServiceGroup(
         configuration: .init(
-            services: [
-                .init(service: platform.client),
-                .init(service: app.client),
-                .init(service: HTTPClientService(client: httpClient)),
-                .init(service: dispatch),
-                .init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

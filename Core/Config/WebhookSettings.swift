@@ -11,6 +11,9 @@ public struct WebhookSettings: Sendable, Equatable {
     /// Whether URLs may point at loopback, private, link-local or otherwise internal addresses
     /// (`GLAVITO_WEBHOOKS_ALLOW_PRIVATE`, default `off`; on for development and tests only).
     public var allowPrivateAddresses: Bool
+    /// Whether this worker runs a member of the `webhooks` consumer group, turning events into deliveries
+    /// (`GLAVITO_WEBHOOKS_DISPATCH`, default `on`; a few members suffice for a fleet).
+    public var dispatch: Bool = true
 
     /// The defaults: Standard Webhooks' recommended schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h).
     public static let defaults = WebhookSettings(
@@ -40,11 +43,13 @@ public struct WebhookSettings: Sendable, Equatable {
             }
             schedule.append(seconds)
         }
-        return WebhookSettings(
+        var settings = WebhookSettings(
             retrySchedule: schedule,
             disableAfterFailures: try reader.int("GLAVITO_WEBHOOKS_DISABLE_AFTER", default: 20, range: 1...100_000),
             timeoutSeconds: try reader.int("GLAVITO_WEBHOOKS_TIMEOUT_SECONDS", default: 10, range: 1...300),
             allowPrivateAddresses: try reader.bool("GLAVITO_WEBHOOKS_ALLOW_PRIVATE", default: false)
         )
+        settings.dispatch = try reader.bool("GLAVITO_WEBHOOKS_DISPATCH", default: true)
+        return settings
     }
 }

@@ -20,6 +20,7 @@ struct WebhookDeliveryTests {
     static func fleet(_ tenant: TenantID, disableAfter: Int) -> WorkerFleet {
         WorkerFleet(tenant: tenant, settings: [
             "GLAVITO_WEBHOOKS_ALLOW_PRIVATE": "on",
+            "GLAVITO_WEBHOOKS_DISPATCH": "on",
             "GLAVITO_WEBHOOKS_RETRY_SCHEDULE": "1,1,1,1,1,1,1,1,1,1",
             "GLAVITO_WEBHOOKS_DISABLE_AFTER": String(disableAfter),
         ])

@@ -65,6 +65,8 @@ struct WebhookDispatcherTests {
         #expect(config.webhooks.retrySchedule == [1, 2, 3])
         #expect(config.webhooks.disableAfterFailures == 7)
         #expect(config.webhooks.allowPrivateAddresses)
+        #expect(config.webhooks.dispatch)
+        #expect(try !GlavitoConfig.load(from: base.merging(["GLAVITO_WEBHOOKS_DISPATCH": "off"]) { _, new in new }).webhooks.dispatch)
         #expect(try GlavitoConfig.load(from: base).webhooks == .defaults)
         #expect { try GlavitoConfig.load(from: base.merging(["GLAVITO_WEBHOOKS_RETRY_SCHEDULE": "5,soon"]) { _, new in new }) } throws: { error in
             (error as? ConfigError)?.key == "GLAVITO_WEBHOOKS_RETRY_SCHEDULE"
