@@ -155,4 +155,37 @@ struct WebhookDeliveryTests {
             _ = try await worker.waitForExit(timeout: .seconds(15))
         }
     }
+
+    @Test("a worker SIGKILLed mid-delivery loses nothing: another worker delivers every event, first arrivals in order")
+    func workerKilledMidDelivery() async throws {
+        try await TestDatabases.with { dbs in
+            let tenant = try await dbs.makeTenant(prefix: "hookkill").id
+            let receiver = try await WebhookReceiver.start(failFirst: 0, delayMilliseconds: 400)
+            defer { receiver.stop() }
+            _ = try await Self.subscribe(dbs, tenant: tenant, receiver: receiver, types: ["*"])
+            let stream = "ticket/\(UUID().uuidString.lowercased())"
+            for version in 1...8 {
+                try await Self.append(dbs, tenant: tenant, stream: stream, type: "ticket.updated", data: ["seq": String(version)])
+            }
+            let fleet = Self.fleet(tenant, disableAfter: 1000)
+            let first = try await fleet.start()
+            _ = try await receiver.wait(timeout: .seconds(60)) { $0.count >= 3 }
+            first.send(SIGKILL)
+            _ = try await first.waitForExit(timeout: .seconds(10))
+            let second = try await fleet.start()
+            defer { second.send(SIGKILL) }
+            let requests = try await receiver.wait(timeout: .seconds(90)) { requests in
+                Set(requests.filter { $0.status == 204 }.compactMap(\.id)).count >= 8
+            }
+            var firstArrivals: [String] = []
+            for request in requests where request.status == 204 {
+                if let seq = request.data["seq"] as? String, !firstArrivals.contains(seq) { firstArrivals.append(seq) }
+            }
+            #expect(firstArrivals == (1...8).map(String.init), "every event arrived, in order: \(firstArrivals)")
+            #expect(requests.allSatisfy { $0.verified })
+            print("webhook kill test: 8 events, \(requests.count) requests (\(requests.count - 8) repeated after the kill)")
+            second.send(SIGTERM)
+            _ = try await second.waitForExit(timeout: .seconds(15))
+        }
+    }
 }

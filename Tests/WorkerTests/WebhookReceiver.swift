@@ -26,7 +26,7 @@ struct WebhookReceiver {
 
     var url: String { "http://127.0.0.1:\(port)/hooks/glavito" }
 
-    static func start(failFirst: Int) async throws -> WebhookReceiver {
+    static func start(failFirst: Int, delayMilliseconds: Int = 0) async throws -> WebhookReceiver {
         let directory = FileManager.default.temporaryDirectory
         let secretFile = directory.appendingPathComponent("glavito-hook-secret-\(UUID().uuidString)")
         let logFile = directory.appendingPathComponent("glavito-hook-log-\(UUID().uuidString).jsonl")
@@ -34,7 +34,8 @@ struct WebhookReceiver {
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let process = try ManagedProcess(
             executable: try PythonPeer.python(),
-            arguments: [try PythonPeer.script("webhook_peer.py").path, "receive", secretFile.path, logFile.path, String(failFirst)],
+            arguments: [try PythonPeer.script("webhook_peer.py").path, "receive", secretFile.path, logFile.path, String(failFirst),
+                        String(delayMilliseconds)],
             environment: ProcessInfo.processInfo.environment
         )
         guard try await process.waitForOutput(containing: "port ", timeout: .seconds(20)),

@@ -3,21 +3,22 @@
 Usage:
   webhook_peer.py sign SECRET ID TIMESTAMP BODY             prints the webhook-signature value
   webhook_peer.py verify SECRET ID TIMESTAMP BODY SIGNATURE  exit 0 when it verifies, 1 when not
-  webhook_peer.py receive SECRET_FILE LOG_FILE FAIL_FIRST    an HTTP receiver on a free port (prints "port N"):
+  webhook_peer.py receive SECRET_FILE LOG_FILE FAIL_FIRST [DELAY_MS]  an HTTP receiver on a free port (prints "port N"):
       answers 500 to the first FAIL_FIRST requests, then verifies each request's signature with the secret read
       from SECRET_FILE and answers 204 (401 when it does not verify); appends one JSON line per request to
-      LOG_FILE: {"n", "status", "id", "timestamp", "verified", "body"}.
+      LOG_FILE: {"n", "status", "id", "timestamp", "verified", "body"}; DELAY_MS delays every answer.
 """
 import json
 import sys
 import threading
+import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks import Webhook
 
 
-def receive(secret_file, log_file, fail_first):
+def receive(secret_file, log_file, fail_first, delay_ms=0):
     lock = threading.Lock()
     state = {"n": 0}
 
@@ -39,6 +40,8 @@ def receive(secret_file, log_file, fail_first):
             except Exception:
                 verified = False
             status = 500 if n <= fail_first else (204 if verified else 401)
+            if delay_ms:
+                time.sleep(delay_ms / 1000)
             with lock, open(log_file, "a") as log:
                 log.write(json.dumps({"n": n, "status": status, "id": self.headers.get("webhook-id"),
                                       "timestamp": self.headers.get("webhook-timestamp"),
@@ -68,7 +71,7 @@ def main(argv):
         print("ok")
         return 0
     if command == "receive":
-        receive(args[0], args[1], int(args[2]))
+        receive(args[0], args[1], int(args[2]), int(args[3]) if len(args) > 3 else 0)
         return 0
     print(__doc__)
     return 2
