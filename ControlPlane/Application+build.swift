@@ -70,6 +70,7 @@ func buildRouter(
     IdentityAPIController(identity: identity).addRoutes(to: secured)
     JobsController(database: database).addRoutes(to: secured)
     EventsController(database: database).addRoutes(to: secured)
+    WebhooksController(identity: identity, settings: config.webhooks).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
                                       masterKey: try config.identity.requireMasterKey(), config: config.identity)
     PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))

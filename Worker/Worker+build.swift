@@ -4,7 +4,8 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 
-/// Assembles a worker process: the database clients first (so they stop last), then the job runner.
+/// Assembles a worker process: the database clients first (so they stop last), the webhook HTTP client, the
+/// `webhooks` consumer group member (docs/webhooks.md), then the job runner.
 /// The schema version is checked before anything starts; a mismatch refuses to start.
 ///
 /// Two clients: the platform role claims, completes and rescues across tenants; handlers do their tenant's data
@@ -21,19 +22,34 @@ func buildServiceGroup(
     let platform = Database(url: config.platformDatabase, poolSize: max(config.databasePoolSize, 4), logger: logger)
     let app = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-    let handlers = handlers ?? .configured(config)
+    let httpClient = WebhookSender.makeClient()
+    var handlers = handlers ?? .configured(config)
+    if let masterKey = config.identity.masterKey {
+        let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
+        let audit = AuditLog(signer: try config.identity.auditSigner(), checkpointEvery: config.identity.auditCheckpointEvery)
+        handlers = handlers.adding(DeliverWebhookHandler(
+            sender: WebhookSender(client: httpClient, settings: config.webhooks), keyRing: keyRing, audit: audit))
+    } else {
+        logger.warning("GLAVITO_MASTER_KEY is not set: this worker cannot decrypt webhook secrets and does not deliver webhooks")
+    }
     var settings = JobRunnerSettings(config: config, workerID: workerID)
     settings.signsAuditCheckpoints = handlers.handler(for: AuditCheckpointHandler.kind) != nil
+    let dispatch: WebhookDispatchService? = !config.webhooks.dispatch ? nil : WebhookDispatchService(
+        member: ConsumerGroupMember(group: WebhookDispatcher.group, member: "\(workerID):webhooks", database: platform),
+        dispatcher: WebhookDispatcher(database: platform), logger: logger
+    )
     let runner = JobRunner(
         queue: JobQueue(database: platform), appDatabase: app, handlers: handlers, settings: settings, logger: logger
     )
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
         .init(service: platform.client),
         .init(service: app.client),
+        .init(service: HTTPClientService(client: httpClient)),
     ]
     if let metrics = WorkerMetricsEndpoint.service(config: config, registry: registry, logger: logger) {
         services.append(.init(service: metrics))
     }
+    if let dispatch { services.append(.init(service: dispatch)) }
     services.append(.init(service: runner, successTerminationBehavior: .gracefullyShutdownGroup))
     return ServiceGroup(
         configuration: .init(

@@ -7,8 +7,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config python3-venv curl)
-# The browser tests drive Debian's Chromium through Playwright.
-[ "${1:-}" = test ] && packages+=(chromium)
+# The browser tests drive Debian's Chromium through Playwright; the n8n example's Code node runs under Node.js.
+[ "${1:-}" = test ] && packages+=(chromium nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,6 +38,8 @@ public struct GlavitoConfig: Sendable {
     public var identity: IdentityConfig
     /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
     public var jobs: JobQueueSettings
+    /// Outgoing webhook delivery (`GLAVITO_WEBHOOKS_*`; see docs/webhooks.md).
+    public var webhooks: WebhookSettings
 
     /// The format of log lines.
     public enum LogFormat: String, Sendable {
@@ -73,7 +75,8 @@ public struct GlavitoConfig: Sendable {
             workerQueues: queues,
             workerConcurrency: try reader.int("GLAVITO_WORKER_CONCURRENCY", default: 8, range: 1...1024),
             identity: try IdentityConfig.load(reader),
-            jobs: try JobQueueSettings.load(from: reader)
+            jobs: try JobQueueSettings.load(from: reader),
+            webhooks: try WebhookSettings.load(from: reader)
         )
         config.workerMetricsPort = try reader.int("GLAVITO_WORKER_METRICS_PORT", default: 0, range: 0...65535)
         return config

@@ -11,14 +11,22 @@ public enum PythonPeer {
         public let output: String
     }
 
-    /// Runs `command` with `arguments`.
-    public static func run(_ command: String, _ arguments: [String]) async throws -> Result {
-        let root = try TestEnvironment.repoRoot()
-        let python = root.appendingPathComponent(".venv/bin/python")
-        let script = root.appendingPathComponent("Tests/python/crypto_peer.py")
+    /// Runs `command` with `arguments` (of `Tests/python/<script>`, by default the crypto peer).
+    public static func run(_ command: String, _ arguments: [String], script name: String = "crypto_peer.py") async throws -> Result {
         let (status, output) = try await ManagedProcess.run(
-            executable: python, arguments: [script.path, command] + arguments, environment: ProcessInfo.processInfo.environment
+            executable: try python(), arguments: [try script(name).path, command] + arguments,
+            environment: ProcessInfo.processInfo.environment
         )
         return Result(status: status, output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The test virtualenv's Python.
+    public static func python() throws -> URL {
+        try TestEnvironment.repoRoot().appendingPathComponent(".venv/bin/python")
+    }
+
+    /// `Tests/python/<name>`.
+    public static func script(_ name: String) throws -> URL {
+        try TestEnvironment.repoRoot().appendingPathComponent("Tests/python/\(name)")
     }
 }

@@ -18,6 +18,8 @@ struct WorkerFleet {
             "GLAVITO_JOBS_POLL_MS": "200",
             "GLAVITO_DB_POOL_SIZE": "6",
             "GLAVITO_SHUTDOWN_TIMEOUT": "3",
+            // Queue tests measure the queue: no webhook consumer polling the log alongside (the webhook tests turn it on).
+            "GLAVITO_WEBHOOKS_DISPATCH": "off",
         ].merging(settings) { _, new in new }
     }
 

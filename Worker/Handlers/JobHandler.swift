@@ -45,6 +45,11 @@ struct JobHandlers: Sendable {
     /// The handler for `kind`, if any.
     func handler(for kind: String) -> (any JobHandler)? { byKind[kind] }
 
+    /// These handlers plus `handler` (replacing one of the same kind).
+    func adding(_ handler: any JobHandler) -> JobHandlers {
+        JobHandlers(Array(byKind.values) + [handler])
+    }
+
     /// Every kind handled.
     var kinds: [String] { byKind.keys.sorted() }
 

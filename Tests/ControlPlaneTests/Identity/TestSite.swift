@@ -83,8 +83,8 @@ struct TestSite: Sendable {
         }
     }
 
-    /// Sends a request; `form` becomes an urlencoded body; `token` is sent as the session cookie.
-    func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil, token: String? = nil,
+    /// Sends a request; `form` becomes an urlencoded body, `body` is sent as is; `token` is sent as the session cookie.
+    func send(_ method: HTTPMethod, _ path: String, form: [(String, String)]? = nil, body: String? = nil, token: String? = nil,
               headers extra: [(String, String)] = [], accept: String = "text/html", host: String? = nil,
               cookieName: String = "glavito_session") async throws -> Reply {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
@@ -98,6 +98,7 @@ struct TestSite: Sendable {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: encoded))
         }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
         let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 4 << 20)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
