@@ -32,7 +32,10 @@ struct ConsumerGroupTests {
             let tenant = try await dbs.makeTenant(prefix: "cg").id
             try await Self.appendEvents(20, tenant: tenant, database: dbs.app)
             let group = "replay-\(UInt32.random(in: 0...UInt32.max))"
-            let member = ConsumerGroupMember(group: group, member: "solo", database: dbs.platform)
+            // A long lease: this test is about offsets, and a loaded machine can take seconds per query.
+            var solo = ConsumerGroupMember(group: group, member: "solo", database: dbs.platform)
+            solo.lease = .seconds(120)
+            let member = solo
             try await member.join()
             let first = try await Self.drain(member, tenant: tenant)
             #expect(first.count == 20)
