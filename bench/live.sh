@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The live-updates benchmark (issue 5). On a fresh local PostgreSQL 15 cluster with fsync on, one control plane
-# (release build) serves 100 WebSocket clients (API key, topic `dashboard`, two client processes of 50) while an
+# (release build) serves 100 WebSocket clients (API key, topic `dashboard`, four Python client processes of 25) while an
 # appender commits single-event transactions at a steady rate (default 1,000 events/s for 10 s, 8 connections).
 # Prints p50/p90/p99/max latency from COMMIT returning in the appender to the frame arriving at a client (same
-# machine, same clock), over every delivery after the first 1,000 events (warm-up), and the delivered share.
-# Environment: BENCH_LIVE_RATE, BENCH_LIVE_SECONDS, BENCH_LIVE_CLIENTS, BENCH_BIN_DIR (use these binaries instead
+# machine, same clock), over every delivery after the first second of events (warm-up), and the delivered share.
+# Environment: BENCH_LIVE_RATE, BENCH_LIVE_SECONDS, BENCH_LIVE_CLIENTS, BENCH_LIVE_CLIENT_PROCESSES, BENCH_BIN_DIR (use these binaries instead
 # of building release ones).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,6 +13,7 @@ cd "$root"
 RATE="${BENCH_LIVE_RATE:-1000}"
 SECONDS_LOAD="${BENCH_LIVE_SECONDS:-10}"
 CLIENTS="${BENCH_LIVE_CLIENTS:-100}"
+PROCS="${BENCH_LIVE_CLIENT_PROCESSES:-4}"
 
 state="$(mktemp -d /tmp/glavito-bench-live.XXXXXX)"
 chmod 755 "$state"
@@ -58,23 +59,25 @@ GLAVITO_HTTP_PORT="$http_port" GLAVITO_LOG_LEVEL=info "$bin/glavito" serve >"$st
 pids+=($!)
 until grep -qs "live updates ready" "$state/serve.log"; do sleep 0.05; done
 
-half=$((CLIENTS / 2))
-for part in 1 2; do
-  count=$half; [ "$part" = 2 ] && count=$((CLIENTS - half))
+# Client processes of CLIENTS / PROCS connections each (Python is single-threaded); each stops when its fifo closes.
+stop_fds=()
+for part in $(seq 1 "$PROCS"); do
+  count=$((CLIENTS / PROCS)); [ "$part" = "$PROCS" ] && count=$((CLIENTS - (PROCS - 1) * (CLIENTS / PROCS)))
   mkfifo "$state/stop$part"
   "$py" "$here/live_load.py" clients --port "$http_port" --host "bench.localhost:$http_port" --key "$key" --count "$count" \
     --out "$state/received$part" <"$state/stop$part" >"$state/clients$part.log" 2>&1 &
   pids+=($!)
-  exec {fd}>"$state/stop$part"; eval "stop_fd$part=$fd"
 done
-until grep -qs ready "$state/clients1.log" && grep -qs ready "$state/clients2.log"; do sleep 0.05; done
+# Opened only once every client runs, so that no client inherits another's writing end.
+for part in $(seq 1 "$PROCS"); do exec {fd}>"$state/stop$part"; stop_fds+=("$fd"); done
+for part in $(seq 1 "$PROCS"); do until grep -qs ready "$state/clients$part.log"; do sleep 0.05; done; done
 
 echo "bench/live: PostgreSQL $("$root/infra/postgres.sh" psql -At -c 'SHOW server_version') (fsync $("$root/infra/postgres.sh" psql -At -c 'SHOW fsync')), $(nproc) cores; $CLIENTS clients, $RATE events/s for $SECONDS_LOAD s"
 "$py" "$here/live_load.py" append --dsn "$GLAVITO_DATABASE_URL" --tenant "$tenant" --rate "$RATE" --seconds "$SECONDS_LOAD" --out "$state/commits"
 sleep 2
-eval "exec ${stop_fd1}>&-; exec ${stop_fd2}>&-"
+for fd in "${stop_fds[@]}"; do eval "exec $fd>&-"; done
 for pid in "${pids[@]:1}"; do wait "$pid" || true; done
-cat "$state/received1" "$state/received2" >"$state/received"
-"$py" "$here/live_load.py" report --commits "$state/commits" --received "$state/received" --clients "$CLIENTS" --warmup 1000
+cat "$state"/received[0-9]* >"$state/received"
+"$py" "$here/live_load.py" report --commits "$state/commits" --received "$state/received" --clients "$CLIENTS" --warmup "${RATE%.*}"
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")"
 echo "control plane peak RSS: $((rss_kb / 1024)) MiB"

@@ -22,35 +22,37 @@ import time
 
 async def clients(args) -> None:
     from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
 
     received: list[tuple[int, float]] = []
+    sockets = []
 
-    async def one(index: int, ready: asyncio.Event, stop: asyncio.Event, opened: list[int]) -> None:
+    async def one(ready: asyncio.Event, opened: list[int]) -> None:
         async with connect(f"ws://{args.host}/api/v1/live", host="127.0.0.1", port=args.port, max_size=2**20,
                            additional_headers={"Authorization": f"Bearer {args.key}"}, max_queue=None) as ws:
             await ws.send(json.dumps({"type": "subscribe", "topics": ["dashboard"]}))
             first = json.loads(await ws.recv())
             assert first["type"] == "subscribed", first
+            sockets.append(ws)
             opened[0] += 1
             if opened[0] == args.count:
                 ready.set()
-            while not stop.is_set():
-                try:
-                    message = await asyncio.wait_for(ws.recv(), 0.5)
-                except asyncio.TimeoutError:
-                    continue
-                now = time.time()
-                # The dashboard frame carries no data: the stream name holds the sequence (ticket/bench-<seq>).
-                start = message.find("ticket/bench-") + len("ticket/bench-")
-                end = message.find('"', start)
-                received.append((int(message[start:end]), now))
+            marker = "ticket/bench-"
+            try:
+                async for message in ws:
+                    now = time.time()
+                    # The dashboard frame carries no data: the stream name holds the sequence (ticket/bench-<seq>).
+                    start = message.find(marker) + len(marker)
+                    received.append((int(message[start:message.find('"', start)]), now))
+            except ConnectionClosed:
+                pass
 
-    ready, stop, opened = asyncio.Event(), asyncio.Event(), [0]
-    tasks = [asyncio.create_task(one(i, ready, stop, opened)) for i in range(args.count)]
+    ready, opened = asyncio.Event(), [0]
+    tasks = [asyncio.create_task(one(ready, opened)) for _ in range(args.count)]
     await asyncio.wait_for(ready.wait(), 60)
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.read)
-    stop.set()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
     await asyncio.gather(*tasks, return_exceptions=True)
     with open(args.out, "w") as out:
         out.writelines(f"{seq} {t:.6f}\n" for seq, t in received)

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Positions are gap-free and in commit order within a partition (see docs/events.md), so resuming after a cursor
 /// is exact: nothing committed is skipped, nothing already given is given again. Clients treat the text form as
-/// opaque (`c1.` followed by base64url of `partition:position` pairs).
+/// opaque.
 public struct LiveCursor: Sendable, Equatable, CustomStringConvertible {
     /// Position per partition; a partition that is absent counts as position 0.
     public private(set) var positions: [Int: Int64]
@@ -25,27 +25,31 @@ public struct LiveCursor: Sendable, Equatable, CustomStringConvertible {
         if position > self.position(partition) { positions[partition] = position }
     }
 
-    /// The opaque text form.
+    /// The opaque text form. Made for every event sent, so it is kept cheap: `c1.` and the positions of
+    /// partitions 0, 1, 2, … joined by `.` (up to the highest partition the cursor knows).
     public var description: String {
-        let pairs = positions.keys.sorted().map { "\($0):\(positions[$0] ?? 0)" }.joined(separator: ",")
-        let base64 = Data(pairs.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return "c1." + base64
+        guard let highest = positions.keys.max() else { return "c1." }
+        var text = "c1."
+        text.reserveCapacity(4 + (highest + 1) * 8)
+        for partition in 0...highest {
+            if partition > 0 { text += "." }
+            text += String(positions[partition] ?? 0)
+        }
+        return text
     }
 
     /// Parses the text form; `nil` when it is not a cursor this server issued.
     public init?(_ text: String) {
-        guard text.hasPrefix("c1."), text.utf8.count <= 2048 else { return nil }
-        var base64 = String(text.dropFirst(3)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64) else { return nil }
+        guard text.hasPrefix("c1."), text.utf8.count <= 16_384 else { return nil }
+        let body = text.dropFirst(3)
         var positions: [Int: Int64] = [:]
-        for pair in String(decoding: data, as: UTF8.self).split(separator: ",") {
-            let parts = pair.split(separator: ":")
-            guard parts.count == 2, let partition = Int(parts[0]), let position = Int64(parts[1]),
-                  (0..<1024).contains(partition), position >= 0 else { return nil }
-            positions[partition] = position
+        if !body.isEmpty {
+            let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count <= 1024 else { return nil }
+            for (partition, part) in parts.enumerated() {
+                guard let position = Int64(part), position >= 0 else { return nil }
+                if position > 0 { positions[partition] = position }
+            }
         }
         self.positions = positions
     }

@@ -189,9 +189,3 @@ public final class LiveEventHub: Service, Sendable {
         for subscription in slow { remove(subscription) }
     }
 }
-
-/// Why live updates could not be served.
-public enum LiveError: Error, Sendable {
-    /// The hub has not started or is stopping.
-    case unavailable
-}

@@ -1,21 +1,5 @@
 import Synchronization
 
-/// Why a live subscription ended.
-public enum LiveEndReason: Sendable, Equatable {
-    /// The client fell too far behind (its buffer filled): it should reconnect and resume from its last cursor.
-    case tooSlow
-    /// The process is stopping: reconnect (to any process) and resume from the last cursor.
-    case shuttingDown
-
-    /// The text sent to the client.
-    public var message: String {
-        switch self {
-        case .tooSlow: "too slow: reconnect and resume from your last cursor"
-        case .shuttingDown: "server going away: reconnect and resume from your last cursor"
-        }
-    }
-}
-
 /// One subscriber registered with a ``LiveEventHub``: the tenant's events dispatched after ``start``, in a bounded
 /// buffer. Ends (the stream finishes) when the buffer overflows or the hub stops; ``endReason`` says which.
 public final class LiveSubscription: Sendable {

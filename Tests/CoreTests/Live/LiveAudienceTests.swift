@@ -66,8 +66,10 @@ struct LiveAudienceTests {
         #expect(LiveCursor(cursor.description) == cursor)
         #expect(cursor.covers(partition: 0, position: 5))
         #expect(!cursor.covers(partition: 1, position: 1))
-        #expect(LiveCursor("c1.not base64!") == nil)
-        #expect(LiveCursor("x") == nil)
-        #expect(LiveCursor("c1." + Data("3:-1".utf8).base64EncodedString()) == nil)
+        #expect(LiveCursor("c1.5.0.0.7") == LiveCursor([0: 5, 3: 7]))
+        #expect(LiveCursor("c1.") == LiveCursor())
+        #expect(LiveCursor("c1.1.x") == nil)
+        #expect(LiveCursor("c1.1.-1") == nil)
+        #expect(LiveCursor("1.2") == nil)
     }
 }
