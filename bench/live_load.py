@@ -86,7 +86,7 @@ async def append(args) -> None:
                     tenant, stream, head["partition"], head["head"], json.dumps({"seq": seq, "team_id": "bench"}))
             committed.append((seq, time.perf_counter() + offset))
 
-    connections = [await asyncpg.connect(args.dsn) for _ in range(args.connections)]
+    connections = [await asyncpg.connect(args.dsn, server_settings={"synchronous_commit": "off"}) for _ in range(args.connections)]
     began = time.perf_counter()
     await asyncio.gather(*(writer(i, c) for i, c in enumerate(connections)))
     elapsed = time.perf_counter() - began
