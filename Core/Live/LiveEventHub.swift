@@ -11,7 +11,7 @@ import Synchronization
 /// while events keep coming, backing off (doubling) to ``Settings/idlePoll`` when there are none. A NOTIFY on
 /// ``notifyChannel`` (LISTENed on a dedicated connection) wakes it early; appends do not send one inside their
 /// transaction, because a notifying commit takes PostgreSQL's notify lock through its WAL flush and serialises all
-/// appending commits (measured by bench/live.sh: about 170 appends/s with fsync on; see docs/events.md). It reads
+/// appending commits (docs/queue.md measured it for jobs; docs/events.md). It reads
 /// new events in bounded batches in partition order, advances its own positions and hands each event to the
 /// subscribers of the event's tenant. Each process runs its own hub, so an append anywhere reaches the clients of
 /// every process.
