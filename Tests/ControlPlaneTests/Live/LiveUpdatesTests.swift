@@ -105,7 +105,15 @@ struct LiveUpdatesTests {
             #expect(try await HTTPProbe.get(port: port, path: "/api/v1/live", host: host).status == 401)
             let sseRefused = try await HTTPProbe.get(port: port, path: "/api/v1/live/sse?topics=dashboard", host: host, headers: ["Cookie": agentCookie])
             #expect(sseRefused.status == 403, "an agent has no analytics.view")
+
+            // SIGTERM with a client connected: the process closes the connection (so the client reconnects and
+            // resumes elsewhere) and exits cleanly.
+            let lingering = try LiveClientProcess.start(port: port, host: host, cookie: agentCookie, topics: ["inbox"], count: 100, seconds: 40)
+            #expect(try await lingering.waitSubscribed(), "\(lingering.process.output)")
             try await servers.stop()
+            let closed = try await lingering.frames().last
+            #expect(closed?["type"] as? String == "closed", "\(String(describing: closed))")
+            #expect([1000, 1001].contains(closed?["code"] as? Int ?? 0), "\(String(describing: closed))")
         }
     }
 }
