@@ -1,5 +1,6 @@
 import GlavitoCore
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Prometheus
 
@@ -13,13 +14,20 @@ func buildApplication(
     let database = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     // The audited platform role: only the platform operators' realm uses it.
     let platformDatabase = Database(url: config.platformDatabase, poolSize: 2, logger: logger)
+    // Live updates read every tenant's events as the platform role, on their own small pool (one connection
+    // LISTENs for appends; see LiveEventHub).
+    let liveDatabase = Database(url: config.platformDatabase, poolSize: 3, logger: logger)
+    let hub = LiveEventHub(database: liveDatabase)
+    let identity = try IdentityService(database: database, config: config.identity)
     let expectedVersion = try MigrationCatalog.expectedVersion()
     let router = try buildRouter(config: config, database: database, platformDatabase: platformDatabase,
-                                 expectedSchemaVersion: expectedVersion, registry: registry)
+                                 expectedSchemaVersion: expectedVersion, registry: registry, identity: identity, live: hub)
+    let webSocketRouter = buildWebSocketRouter(config: config, database: database, identity: identity, live: hub)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "glavito"),
-        services: [database.client, platformDatabase.client],
+        services: [database.client, platformDatabase.client, liveDatabase.client, hub],
         logger: logger
     )
     app.beforeServerStarts {
@@ -37,9 +45,11 @@ func buildRouter(
     platformDatabase: Database,
     expectedSchemaVersion: Int,
     registry: PrometheusCollectorRegistry,
-    catalog: RouteAccessCatalog = RouteAccessCatalog()
+    catalog: RouteAccessCatalog = RouteAccessCatalog(),
+    identity: IdentityService? = nil,
+    live: LiveEventHub? = nil
 ) throws -> Router<GlavitoRequestContext> {
-    let identity = try IdentityService(database: database, config: config.identity)
+    let identity = try identity ?? IdentityService(database: database, config: config.identity)
     let overTLS = config.publicURL.lowercased().hasPrefix("https://")
     let cookie = SessionCookie(overTLS: overTLS)
     let router = Router(context: GlavitoRequestContext.self)
@@ -71,9 +81,27 @@ func buildRouter(
     JobsController(database: database).addRoutes(to: secured)
     EventsController(database: database).addRoutes(to: secured)
     WebhooksController(identity: identity, settings: config.webhooks).addRoutes(to: secured)
+    LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
                                       masterKey: try config.identity.requireMasterKey(), config: config.identity)
     PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))
         .addRoutes(to: router, catalog: catalog)
+    return router
+}
+
+/// The router that decides WebSocket upgrades (only requests carrying `Upgrade: websocket` reach it): the tenant and
+/// the caller are resolved as on the main router, and a declined upgrade falls through to the main router, which
+/// answers with the reason.
+func buildWebSocketRouter(
+    config: GlavitoConfig, database: Database, identity: IdentityService, live: LiveEventHub
+) -> Router<GlavitoRequestContext> {
+    let overTLS = config.publicURL.lowercased().hasPrefix("https://")
+    let router = Router(context: GlavitoRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
+        AuthenticationMiddleware(identity: identity, cookie: SessionCookie(overTLS: overTLS))
+    }
+    LiveController(hub: live, database: database).addWebSocketRoute(to: router)
     return router
 }

@@ -1,5 +1,6 @@
 import GlavitoCore
 import Hummingbird
+import HummingbirdWebSocket
 
 /// The tenant a request's host resolved to.
 struct ResolvedTenant: Sendable {
@@ -9,7 +10,7 @@ struct ResolvedTenant: Sendable {
 }
 
 /// The request context of every request: core storage plus the tenant resolved from the Host header, if any.
-struct GlavitoRequestContext: RequestContext {
+struct GlavitoRequestContext: RequestContext, WebSocketRequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by ``TenantResolutionMiddleware`` when the host names a tenant.
     var tenant: ResolvedTenant?
@@ -17,6 +18,8 @@ struct GlavitoRequestContext: RequestContext {
     var principal: Principal?
     /// The client's IP address, when the transport knows it.
     let clientAddress: String?
+    /// The WebSocket handler chosen by the WebSocket router's upgrade route (see ``LiveController``).
+    let webSocket = WebSocketHandlerReference<Self>()
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

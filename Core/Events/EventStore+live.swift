@@ -1,0 +1,39 @@
+import Foundation
+import PostgresNIO
+
+extension EventStore {
+    /// Events after `positions` (per partition; absent partitions from 0) across tenants, in partition then
+    /// position order, at most `limit`: platform work (live fan-out).
+    public static func readAllPartitions(
+        after positions: [Int: Int64], limit: Int, database: Database
+    ) async throws -> [RecordedEvent] {
+        let partitions = positions.keys.sorted()
+        let after = partitions.map { positions[$0] ?? 0 }
+        return try await database.withConnection { connection in
+            try await EventRows.read(connection.query("""
+                SELECT \(unescaped: EventRows.columns)
+                FROM unnest(\(partitions)::int[], \(after)::int8[]) AS cursor(p, after)
+                JOIN events ON partition = cursor.p AND position > cursor.after
+                ORDER BY partition, position
+                LIMIT \(limit)
+                """, logger: database.logger))
+        }
+    }
+
+    /// One tenant's events of `partition` in (`after`, `through`], at most `limit`, as the tenant (row-level
+    /// security applies): a live subscriber's resume.
+    public static func readTenantPartition(
+        _ partition: Int, tenant: TenantID, after: Int64, through: Int64, limit: Int, database: Database
+    ) async throws -> [RecordedEvent] {
+        try await database.withTenantTransaction(tenant) { connection in
+            try await EventRows.read(connection.query("""
+                SELECT \(unescaped: EventRows.columns)
+                FROM events
+                WHERE tenant_id = \(tenant.rawValue) AND partition = \(partition)
+                  AND position > \(after) AND position <= \(through)
+                ORDER BY position
+                LIMIT \(limit)
+                """, logger: database.logger))
+        }
+    }
+}

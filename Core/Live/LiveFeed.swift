@@ -1,0 +1,87 @@
+import Foundation
+import Metrics
+import ServiceLifecycle
+
+/// One live connection's delivery, shared by the WebSocket and SSE endpoints: registers with the hub (live events
+/// buffer from then on), replays what the client missed after its cursor from the database, then drains the buffer,
+/// skipping what the replay already covered — no gap, no duplicate.
+public struct LiveFeed: Sendable {
+    /// An event ready to send.
+    public struct Delivery: Sendable {
+        /// The cursor after this event: resume from it.
+        public let cursor: String
+        /// `{"type":"event","cursor":…,"topics":[…],"event":{…}}`.
+        public let json: String
+    }
+
+    let hub: LiveEventHub
+    /// The application role: the replay reads as the tenant, under row-level security.
+    let database: Database
+    let audience: LiveAudience
+    /// Most events read per replay query.
+    var replayBatch = 500
+
+    /// Creates a feed for `audience`.
+    public init(hub: LiveEventHub, database: Database, audience: LiveAudience) {
+        self.hub = hub
+        self.database = database
+        self.audience = audience
+    }
+
+    /// Runs until the client is gone (`send` throws, or the task is cancelled) or the subscription ends; returns
+    /// why it ended, `nil` when the client left. `subscribed` receives the cursor the client starts from.
+    public func run(
+        after: LiveCursor?,
+        subscribed: @Sendable (LiveCursor) async throws -> Void,
+        send: @Sendable (Delivery) async throws -> Void
+    ) async throws -> LiveEndReason? {
+        let tenant = audience.principal.tenant
+        let subscription = try await hub.subscribe(tenant: tenant)
+        defer { hub.remove(subscription) }
+        var cursor = after ?? subscription.start
+        try await subscribed(cursor)
+        if let after {
+            for partition in subscription.start.positions.keys.sorted() {
+                var from = after.position(partition)
+                let through = subscription.start.position(partition)
+                while from < through {
+                    let page = try await EventStore.readTenantPartition(
+                        partition, tenant: tenant, after: from, through: through, limit: replayBatch, database: database)
+                    guard let last = page.last else { break }
+                    for record in page {
+                        cursor.advance(partition: partition, to: record.position)
+                        try await deliver(LiveEvent(record), cursor: cursor, live: false, send)
+                    }
+                    from = last.position
+                }
+                cursor.advance(partition: partition, to: through)
+            }
+        }
+        return try await withGracefulShutdownHandler {
+            for await event in subscription.events {
+                let (partition, position) = (event.record.partition, event.record.position)
+                if cursor.covers(partition: partition, position: position) { continue }
+                cursor.advance(partition: partition, to: position)
+                try await deliver(event, cursor: cursor, live: true, send)
+            }
+            return Task.isCancelled ? nil : subscription.endReason
+        } onGracefulShutdown: {
+            hub.end(subscription, .shuttingDown)
+        }
+    }
+
+    private func deliver(
+        _ event: LiveEvent, cursor: LiveCursor, live: Bool, _ send: @Sendable (Delivery) async throws -> Void
+    ) async throws {
+        guard let match = audience.match(event) else { return }
+        let text = cursor.description
+        let topics = match.topics.map { "\"\($0)\"" }.joined(separator: ",")
+        let json = #"{"type":"event","cursor":"\#(text)","topics":[\#(topics)],"event":\#(match.full ? event.fullJSON : event.reducedJSON)}"#
+        try await send(Delivery(cursor: text, json: json))
+        Counter(label: "glavito.live.events_delivered").increment()
+        if live {
+            Timer(label: "glavito.live.delivery_latency").recordNanoseconds(
+                Int64(max(0, Date().timeIntervalSince(event.record.recordedAt)) * 1e9))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GlavitoCore
+import GlavitoTestSupport
+import Testing
+
+/// Live updates end to end: real `glavito serve` processes on one database, the Python `websockets` client, and
+/// events appended from outside the processes (through EventStore in the test).
+@Suite("Live updates over WebSocket and SSE")
+struct LiveUpdatesTests {
+    @Test("clients of two processes see events appended elsewhere; a reconnect with the last cursor gets exactly what it missed; SSE resumes by Last-Event-ID")
+    func fanOutAndResume() async throws {
+        try await TestDatabases.with { dbs in
+            let servers = try await LiveServers.start(2, dbs: dbs)
+            let (_, cookie) = try await servers.signedInUser("owner", dbs: dbs)
+            let ticket = "ticket/t\(UInt32.random(in: 0...UInt32.max))"
+            let doc = #"{"assignee_id":null,"team_id":"support"}"#
+
+            let onA = try LiveClientProcess.start(port: servers.ports[0], host: servers.host(0), cookie: cookie,
+                                                  origin: "http://\(servers.host(0))", topics: [ticket], count: 2)
+            let onB = try LiveClientProcess.start(port: servers.ports[1], host: servers.host(1), cookie: cookie,
+                                                  topics: [ticket], count: 2)
+            #expect(try await onA.waitSubscribed(), "A: \(onA.process.output)")
+            #expect(try await onB.waitSubscribed(), "B: \(onB.process.output)")
+            try await servers.append([doc, doc], to: ticket, dbs: dbs)
+            let framesA = try await onA.frames()
+            let framesB = try await onB.frames()
+            #expect(LiveClientProcess.versions(framesA) == ["\(ticket)#1", "\(ticket)#2"], "A: \(framesA)")
+            #expect(LiveClientProcess.versions(framesB) == ["\(ticket)#1", "\(ticket)#2"], "B: \(framesB)")
+            let first = try #require(LiveClientProcess.events(framesA).first)
+            #expect(first["topics"] as? [String] == [ticket])
+            #expect((first["event"] as? [String: Any])?["data"] as? [String: Any] != nil, "full data for a reader")
+            let cursor = try #require(LiveClientProcess.events(framesA).last?["cursor"] as? String)
+
+            // Missed while disconnected: three events of the ticket (and one of another ticket, not subscribed).
+            try await servers.append([doc, doc, doc], to: ticket, dbs: dbs)
+            try await servers.append([doc], to: ticket + "x", dbs: dbs)
+            let resumed = try LiveClientProcess.start(port: servers.ports[0], host: servers.host(0), cookie: cookie,
+                                                      topics: [ticket], after: cursor, count: 4)
+            #expect(try await resumed.waitSubscribed(), "\(resumed.process.output)")
+            try await servers.append([doc], to: ticket, dbs: dbs)
+            let framesResumed = try await resumed.frames()
+            #expect(LiveClientProcess.versions(framesResumed) == (3...6).map { "\(ticket)#\($0)" },
+                    "replayed 3…5 then live 6, none twice: \(framesResumed)")
+
+            // SSE on process B from the same cursor: the same four events, each with its cursor as the event id.
+            let sse = try LiveClientProcess.start(port: servers.ports[1], host: servers.host(1), cookie: cookie,
+                                                  topics: [ticket], after: cursor, count: 4, sse: true)
+            let framesSSE = try await sse.frames()
+            #expect(LiveClientProcess.versions(framesSSE) == (3...6).map { "\(ticket)#\($0)" }, "SSE: \(framesSSE)")
+            let lastSSE = LiveClientProcess.events(framesSSE).last
+            #expect(lastSSE?["sse_id"] as? String == lastSSE?["cursor"] as? String)
+            try await servers.stop()
+        }
+    }
+
+    @Test("a user never receives events of tickets their role or data scope does not cover; bad origins and strangers are refused")
+    func permissions() async throws {
+        try await TestDatabases.with { dbs in
+            let servers = try await LiveServers.start(1, dbs: dbs)
+            let (agent, agentCookie) = try await servers.signedInUser("agent", dbs: dbs)
+            let (other, _) = try await servers.signedInUser("agent", dbs: dbs)
+            let ticket = "ticket/p\(UInt32.random(in: 0...UInt32.max))"
+            let host = servers.host(0), port = servers.ports[0]
+
+            let client = try LiveClientProcess.start(port: port, host: host, cookie: agentCookie, topics: [ticket, "inbox"], count: 2)
+            let keyClient = try LiveClientProcess.start(port: port, host: host, bearer: try await servers.apiKey([.analyticsView], dbs: dbs),
+                                                        topics: [ticket, "dashboard"], count: 4)
+            #expect(try await client.waitSubscribed(), "\(client.process.output)")
+            #expect(try await keyClient.waitSubscribed(), "\(keyClient.process.output)")
+            // One stream, so one partition and a fixed order: versions 1 and 3 belong to someone else (the agent's
+            // scope is `own`), 2 and 4 to the agent. Another tenant's stream of the same name is never delivered.
+            let foreign = try await dbs.makeTenant(prefix: "live-other")
+            try await servers.append([#"{"assignee_id":"\#(agent)"}"#], to: ticket, tenant: foreign.id, dbs: dbs)
+            try await servers.append([
+                #"{"assignee_id":"\#(other)","team_id":"support"}"#, #"{"assignee_id":"\#(agent)"}"#,
+                #"{"assignee_id":"\#(other)"}"#, #"{"assignee_id":"\#(agent)"}"#,
+            ], to: ticket, dbs: dbs)
+            let frames = try await client.frames()
+            #expect(LiveClientProcess.versions(frames) == ["\(ticket)#2", "\(ticket)#4"], "\(frames)")
+            #expect(LiveClientProcess.events(frames).allSatisfy { Set($0["topics"] as? [String] ?? []) == [ticket, "inbox"] })
+
+            // A key with analytics.view but not tickets.read: the ticket topic is refused, the dashboard counts
+            // every event of the tenant without its data.
+            let keyFrames = try await keyClient.frames()
+            let subscribed = keyFrames.first { $0["type"] as? String == "subscribed" }
+            #expect(subscribed?["topics"] as? [String] == ["dashboard"])
+            #expect((subscribed?["refused"] as? [[String: Any]])?.first?["topic"] as? String == ticket)
+            #expect(LiveClientProcess.versions(keyFrames) == (1...4).map { "\(ticket)#\($0)" }, "\(keyFrames)")
+            #expect(LiveClientProcess.events(keyFrames).allSatisfy { ($0["event"] as? [String: Any])?["data"] == nil })
+
+            // Another site's page, and a caller without credentials, are refused before the upgrade (hummingbird-websocket
+            // answers a declined upgrade with a bare 400); the same request without the upgrade gets the reason.
+            let crossSite = try await LiveClientProcess.start(port: port, host: host, cookie: agentCookie, origin: "http://evil.example",
+                                                              topics: ["inbox"], count: 1).frames()
+            #expect(crossSite.first?["type"] as? String == "refused")
+            #expect(crossSite.first?["status"] as? Int == 400, "\(crossSite)")
+            let stranger = try await LiveClientProcess.start(port: port, host: host, topics: ["inbox"], count: 1).frames()
+            #expect(stranger.first?["status"] as? Int == 400, "\(stranger)")
+            let crossSitePlain = try await HTTPProbe.get(port: port, path: "/api/v1/live", host: host,
+                                                         headers: ["Cookie": agentCookie, "Origin": "http://evil.example"])
+            #expect(crossSitePlain.status == 403)
+            #expect(crossSitePlain.body.contains("cross-site-origin"))
+            let plain = try await HTTPProbe.get(port: port, path: "/api/v1/live", host: host, headers: ["Cookie": agentCookie, "Origin": "http://\(host)"])
+            #expect(plain.status == 426)
+            #expect(try await HTTPProbe.get(port: port, path: "/api/v1/live", host: host).status == 401)
+            let sseRefused = try await HTTPProbe.get(port: port, path: "/api/v1/live/sse?topics=dashboard", host: host, headers: ["Cookie": agentCookie])
+            #expect(sseRefused.status == 403, "an agent has no analytics.view")
+
+            // SIGTERM with a client connected: the process closes the connection (so the client reconnects and
+            // resumes elsewhere) and exits cleanly.
+            let lingering = try LiveClientProcess.start(port: port, host: host, cookie: agentCookie, topics: ["inbox"], count: 100, seconds: 40)
+            #expect(try await lingering.waitSubscribed(), "\(lingering.process.output)")
+            try await servers.stop()
+            let closed = try await lingering.frames().last
+            #expect(closed?["type"] as? String == "closed", "\(String(describing: closed))")
+            #expect([1000, 1001].contains(closed?["code"] as? Int ?? 0), "\(String(describing: closed))")
+        }
+    }
+}
