@@ -16,32 +16,11 @@ EVENTS="${BENCH_EVENTS:-40000}"
 BATCHED=$((EVENTS * 10))
 PRODUCERS=8
 
-state="$(mktemp -d /tmp/glavito-bench-events.XXXXXX)"
-chmod 755 "$state"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-export GLAVITO_PGDATA="$state/pg" GLAVITO_PGPORT="$port" GLAVITO_PG_FSYNC=on GLAVITO_ENV_FILE="$state/glavito.env"
-member_pids=()
-cleanup() {
-  local status=$?
-  for pid in "${member_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  "$root/infra/postgres.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$state"
-  exit $status
-}
-trap cleanup EXIT INT TERM
-
-if [ -n "${BENCH_BIN_DIR:-}" ]; then
-  bin="$BENCH_BIN_DIR"
-else
-  echo "bench/events: building release binaries"
-  swift build -c release --product glavito >/dev/null
-  bin="$(swift build -c release --show-bin-path)"
-fi
-
-"$root/infra/postgres.sh" start >/dev/null
-set -a; . "$GLAVITO_ENV_FILE"; set +a
+# shellcheck source=lib/cluster.bash
+. "$here/lib/cluster.bash"
+bench_setup events glavito
 export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json
-"$bin/glavito" migrate >/dev/null
+bench_start_cluster
 sql() { "$root/infra/postgres.sh" psql -At "$@"; }
 now() { date +%s.%N; }
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
@@ -88,15 +67,15 @@ pg_batched="$(python3 -c "print(round($(pgbench_tps "$state/append100.sql" $((BA
 total="$(sql -c "SELECT sum(head) FROM event_partitions")"
 consume() { # $1 = members
   local group="bench-$1" t0 t1
-  member_pids=()
+  bench_pids=()
   t0="$(now)"
   for m in $(seq 1 "$1"); do
     "$bin/glavito" benchmark event-consume --group "$group" --member "m$m" >"$state/consume-$1-$m.log" 2>&1 &
-    member_pids+=($!)
+    bench_pids+=($!)
   done
-  for pid in "${member_pids[@]}"; do wait "$pid"; done
+  for pid in "${bench_pids[@]}"; do wait "$pid"; done
   t1="$(now)"
-  member_pids=()
+  bench_pids=()
   python3 -c "print(round($total / ($t1 - $t0)))"
 }
 consume1="$(consume 1)"

@@ -15,28 +15,10 @@ SECONDS_LOAD="${BENCH_LIVE_SECONDS:-10}"
 CLIENTS="${BENCH_LIVE_CLIENTS:-100}"
 PROCS="${BENCH_LIVE_CLIENT_PROCESSES:-4}"
 
-state="$(mktemp -d /tmp/glavito-bench-live.XXXXXX)"
-chmod 755 "$state"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-http_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-export GLAVITO_PGDATA="$state/pg" GLAVITO_PGPORT="$port" GLAVITO_PG_FSYNC=on GLAVITO_ENV_FILE="$state/glavito.env"
-pids=()
-cleanup() {
-  local status=$?
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  "$root/infra/postgres.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$state"
-  exit $status
-}
-trap cleanup EXIT INT TERM
-
-if [ -n "${BENCH_BIN_DIR:-}" ]; then
-  bin="$BENCH_BIN_DIR"
-else
-  echo "bench/live: building the release binary"
-  swift build -c release --product glavito >/dev/null
-  bin="$(swift build -c release --show-bin-path)"
-fi
+# shellcheck source=lib/cluster.bash
+. "$here/lib/cluster.bash"
+bench_setup live glavito
+http_port="$(bench_free_port)"
 
 venv="$root/.data/bench-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import asyncpg, websockets' 2>/dev/null; then
@@ -46,17 +28,15 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import asyncpg, webso
 fi
 py="$venv/bin/python"
 
-"$root/infra/postgres.sh" start >/dev/null
-set -a; . "$GLAVITO_ENV_FILE"; set +a
 export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json GLAVITO_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
-"$bin/glavito" migrate >/dev/null
+bench_start_cluster
 printf 'slug: bench\nname: Bench\nbranding:\n  name: Bench\n' >"$state/bench.yaml"
 "$bin/glavito" tenants apply "$state/bench.yaml" >/dev/null
 tenant="$("$root/infra/postgres.sh" psql -At -c "SELECT id FROM tenants WHERE slug = 'bench'")"
 key="$("$py" "$here/live_load.py" key --dsn "$GLAVITO_DATABASE_URL" --tenant "$tenant")"
 
 GLAVITO_HTTP_PORT="$http_port" GLAVITO_LOG_LEVEL=info "$bin/glavito" serve >"$state/serve.log" 2>&1 &
-pids+=($!)
+bench_pids+=($!)
 until grep -qs "live updates ready" "$state/serve.log"; do sleep 0.05; done
 
 # Client processes of CLIENTS / PROCS connections each (Python is single-threaded); each stops when its fifo closes.
@@ -66,7 +46,7 @@ for part in $(seq 1 "$PROCS"); do
   mkfifo "$state/stop$part"
   "$py" "$here/live_load.py" clients --port "$http_port" --host "bench.localhost:$http_port" --key "$key" --count "$count" \
     --out "$state/received$part" <"$state/stop$part" >"$state/clients$part.log" 2>&1 &
-  pids+=($!)
+  bench_pids+=($!)
 done
 # Opened only once every client runs, so that no client inherits another's writing end.
 for part in $(seq 1 "$PROCS"); do exec {fd}>"$state/stop$part"; stop_fds+=("$fd"); done
@@ -76,8 +56,8 @@ echo "bench/live: PostgreSQL $("$root/infra/postgres.sh" psql -At -c 'SHOW serve
 "$py" "$here/live_load.py" append --dsn "$GLAVITO_DATABASE_URL" --tenant "$tenant" --rate "$RATE" --seconds "$SECONDS_LOAD" --out "$state/commits"
 sleep 2
 for fd in "${stop_fds[@]}"; do eval "exec $fd>&-"; done
-for pid in "${pids[@]:1}"; do wait "$pid" || true; done
+for pid in "${bench_pids[@]:1}"; do wait "$pid" || true; done
 cat "$state"/received[0-9]* >"$state/received"
 "$py" "$here/live_load.py" report --commits "$state/commits" --received "$state/received" --clients "$CLIENTS" --warmup "${RATE%.*}"
-rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/${pids[0]}/status")"
+rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/${bench_pids[0]}/status")"
 echo "control plane peak RSS: $((rss_kb / 1024)) MiB"

@@ -16,28 +16,9 @@ cd "$root"
 JOBS="${BENCH_JOBS:-200000}"
 SECONDS_PGQ="${BENCH_SECONDS:-15}"
 
-state="$(mktemp -d /tmp/glavito-bench-queue.XXXXXX)"
-chmod 755 "$state"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-export GLAVITO_PGDATA="$state/pg" GLAVITO_PGPORT="$port" GLAVITO_PG_FSYNC=on GLAVITO_ENV_FILE="$state/glavito.env"
-worker_pids=()
-cleanup() {
-  local status=$?
-  for pid in "${worker_pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  "$root/infra/postgres.sh" stop >/dev/null 2>&1 || true
-  rm -rf "$state"
-  exit $status
-}
-trap cleanup EXIT INT TERM
-
-if [ -n "${BENCH_BIN_DIR:-}" ]; then
-  bin="$BENCH_BIN_DIR"   # e.g. debug binaries while working on this script
-else
-  echo "bench/queue: building release binaries"
-  swift build -c release --product glavito >/dev/null
-  swift build -c release --product glavito-worker >/dev/null
-  bin="$(swift build -c release --show-bin-path)"
-fi
+# shellcheck source=lib/cluster.bash
+. "$here/lib/cluster.bash"
+bench_setup queue glavito glavito-worker
 
 venv="$root/.data/bench-venv"
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pgqueuer, asyncpg, uvloop' 2>/dev/null; then
@@ -46,10 +27,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pgqueuer, asyn
   "$venv/bin/pip" install -q --disable-pip-version-check pgqueuer asyncpg uvloop
 fi
 
-"$root/infra/postgres.sh" start >/dev/null
-set -a; . "$GLAVITO_ENV_FILE"; set +a
 export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json
-"$bin/glavito" migrate >/dev/null
+bench_start_cluster
 sql() { "$root/infra/postgres.sh" psql -At "$@"; }
 now() { date +%s.%N; }
 rate() { python3 -c "print(round($1 / ($3 - $2)))"; }
@@ -58,13 +37,13 @@ wait_empty() { while [ "$(sql -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE kind =
 start_worker() { # extra env assignments as arguments
   env GLAVITO_LOG_LEVEL=info GLAVITO_WORKER_CONCURRENCY=1000 GLAVITO_JOBS_CLAIM_BATCH=500 GLAVITO_JOBS_POLL_MS=100 "$@" \
     "$bin/glavito-worker" >"$state/worker.log" 2>&1 &
-  worker_pids+=($!)
+  bench_pids+=($!)
   until grep -qs "worker ready" "$state/worker.log"; do sleep 0.01; done
 }
 stop_workers() {
-  for pid in "${worker_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${worker_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  worker_pids=()
+  for pid in "${bench_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bench_pids=()
 }
 
 echo "bench/queue: PostgreSQL $(sql -c 'SHOW server_version') on 127.0.0.1:$port, fsync $(sql -c 'SHOW fsync'), $(nproc) cores; $JOBS jobs per run"
@@ -72,7 +51,7 @@ echo "bench/queue: PostgreSQL $(sql -c 'SHOW server_version') on 127.0.0.1:$port
 # 1. Ours, end to end: producers (2 connections, 1,000-job transactions) while one worker drains.
 t0="$(now)"
 start_worker
-worker_pid="${worker_pids[0]}"
+worker_pid="${bench_pids[0]}"
 "$bin/glavito" jobs load --count "$JOBS" --batch 1000 --producers 2 --tenants 1 >/dev/null
 wait_empty
 t1="$(now)"
