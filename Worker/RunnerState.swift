@@ -28,8 +28,10 @@ final class InFlightJobs: Sendable {
     var runningCount: Int { state.withLock { $0.running.count } }
 
     /// Jobs running plus jobs done but not yet flushed: both still hold a lease, so both count against the slots
-    /// (otherwise claims could outrun completion flushes without bound).
-    var heldCount: Int { state.withLock { $0.running.count + $0.completed.count } }
+    /// (otherwise claims could outrun completion flushes without bound). Jobs past their timeout do not: their
+    /// leases are left to expire and another worker runs them, and a handler stuck for good (a database call that
+    /// never returns) must not keep its slot, or a worker whose slots all hang would never claim again.
+    var heldCount: Int { state.withLock { $0.running.count - $0.overdue.count + $0.completed.count } }
 
     func start(_ job: JobRecord) { state.withLock { _ = $0.running.updateValue((job, .now), forKey: job.id) } }
 

@@ -97,7 +97,8 @@ struct PostgresRestartTests {
         }
         for worker in workers { worker.send(SIGTERM) }
         for worker in workers { #expect(try await worker.waitForExit(timeout: .seconds(15)) != nil) }
-        #expect(tally.distinctEffects == keys.count, "every job had its effect after the restart")
+        let said = workers.map { String($0.output.suffix(4000)) }.joined(separator: "\n----\n")
+        #expect(tally.distinctEffects == keys.count, "every job had its effect after the restart; workers said:\n\(said)")
         #expect(tally.duplicateEffects == 0)
         #expect(tally.pendingJobs == 0)
     }
