@@ -81,7 +81,8 @@ func buildRouter(
     JobsController(database: database).addRoutes(to: secured)
     EventsController(database: database).addRoutes(to: secured)
     WebhooksController(identity: identity, settings: config.webhooks).addRoutes(to: secured)
-    LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database).addRoutes(to: secured)
+    LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
+                   keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
                                       masterKey: try config.identity.requireMasterKey(), config: config.identity)
     PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))

@@ -10,6 +10,8 @@ struct LiveController {
     let hub: LiveEventHub
     /// The application role: resumes read as the tenant.
     let database: Database
+    /// Between keep-alive comments on an idle SSE stream.
+    var keepAlive: Duration = .seconds(15)
 
     static let path = "/api/v1/live"
 
@@ -109,7 +111,7 @@ struct LiveController {
                           detail: "None of the topics can be followed: " + audience.refused.map { "\($0.topic) (\($0.reason))" }.joined(separator: ", "))
         }
         let feed = LiveFeed(hub: hub, database: database, audience: audience)
-        let resumeFrom = after
+        let (resumeFrom, keepAlive) = (after, keepAlive)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
@@ -126,6 +128,14 @@ struct LiveController {
                         }
                     })
                     if let reason { sink.yield("event: end\ndata: \(LiveFrames.error("ended", reason.message))\n\n") }
+                }
+                group.addTask {
+                    // A comment line now and then: proxies keep the stream open, and a vanished client is noticed.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: keepAlive)
+                        if Task.isCancelled { break }
+                        sink.yield(": keep-alive\n\n")
+                    }
                 }
                 for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
                 group.cancelAll()

@@ -34,6 +34,9 @@ public struct GlavitoConfig: Sendable {
     /// Port of a worker's own `/metrics` and `/healthz` listener on `httpHost` (`GLAVITO_WORKER_METRICS_PORT`,
     /// default `0`: no listener). Each worker on a host needs its own port; `infra/workers.sh` assigns them.
     public var workerMetricsPort: Int = 0
+    /// Seconds between keep-alive comments on an idle Server-Sent Events stream (`GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS`,
+    /// default `15`), so proxies keep the connection and a vanished client is noticed.
+    public var liveKeepAliveSeconds: Int = 15
     /// Identity and access: password hashing, sessions, throttling, keys (see ``IdentityConfig``).
     public var identity: IdentityConfig
     /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
@@ -79,6 +82,7 @@ public struct GlavitoConfig: Sendable {
             webhooks: try WebhookSettings.load(from: reader)
         )
         config.workerMetricsPort = try reader.int("GLAVITO_WORKER_METRICS_PORT", default: 0, range: 0...65535)
+        config.liveKeepAliveSeconds = try reader.int("GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS", default: 15, range: 1...300)
         return config
     }
 }

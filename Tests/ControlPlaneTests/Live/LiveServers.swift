@@ -15,7 +15,7 @@ struct LiveServers {
     func host(_ index: Int) -> String { "\(slug).localhost:\(ports[index])" }
 
     /// Starts `count` processes on one database for a new tenant and waits until their hubs are ready.
-    static func start(_ count: Int, dbs: TestDatabases) async throws -> LiveServers {
+    static func start(_ count: Int, dbs: TestDatabases, settings: [String: String] = [:]) async throws -> LiveServers {
         let (tenant, slug) = try await dbs.makeTenant(prefix: "live")
         var processes: [ManagedProcess] = []
         var ports: [Int] = []
@@ -23,7 +23,7 @@ struct LiveServers {
             let port = try ManagedProcess.freePort()
             let server = try ManagedProcess(
                 executable: try TestEnvironment.binDirectory().appendingPathComponent("glavito"), arguments: ["serve"],
-                environment: try TestEnvironment.processEnvironment(extra: ["GLAVITO_HTTP_PORT": "\(port)"]))
+                environment: try TestEnvironment.processEnvironment(extra: settings.merging(["GLAVITO_HTTP_PORT": "\(port)"]) { _, new in new }))
             processes.append(server)
             ports.append(port)
         }

@@ -117,3 +117,24 @@ struct LiveUpdatesTests {
         }
     }
 }
+
+/// Keep-alive comments on an idle SSE stream, read raw with curl.
+@Suite("Live updates: SSE keep-alive")
+struct LiveKeepAliveTests {
+    @Test("an idle SSE stream gets a keep-alive comment every GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS")
+    func keepAlive() async throws {
+        try await TestDatabases.with { dbs in
+            let servers = try await LiveServers.start(1, dbs: dbs, settings: ["GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS": "1"])
+            let (_, cookie) = try await servers.signedInUser("agent", dbs: dbs)
+            let result = try await ManagedProcess.run(
+                executable: URL(fileURLWithPath: "/usr/bin/curl"),
+                arguments: ["-sN", "--max-time", "4", "-H", "Host: \(servers.host(0))", "-H", "Cookie: \(cookie)",
+                            "http://127.0.0.1:\(servers.ports[0])/api/v1/live/sse?topics=ticket/quiet"],
+                environment: ProcessInfo.processInfo.environment)
+            #expect(result.output.contains("event: subscribed"), "\(result.output)")
+            let comments = result.output.components(separatedBy: ": keep-alive\n\n").count - 1
+            #expect(comments >= 2, "\(comments) keep-alive comments in 4 s: \(result.output)")
+            try await servers.stop()
+        }
+    }
+}
