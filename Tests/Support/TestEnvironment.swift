@@ -41,6 +41,11 @@ public enum TestEnvironment {
         environment["GLAVITO_OWNER_DATABASE_URL"] = try value("GLAVITO_TEST_OWNER_DATABASE_URL")
         environment["GLAVITO_LOG_FORMAT"] = "json"
         environment["GLAVITO_LOG_LEVEL"] = "info"
+        // Worker processes share the suite's database with tests that claim their own jobs: unless a test says
+        // otherwise, a worker serves no real tenant (a fresh id; dedicated workers also leave periodic scheduling
+        // alone) and does not run the webhooks consumer, so it never takes another test's jobs or events.
+        environment["GLAVITO_WORKER_TENANTS"] = UUID().uuidString.lowercased()
+        environment["GLAVITO_WEBHOOKS_DISPATCH"] = "off"
         for (key, value) in extra { environment[key] = value }
         return environment
     }
