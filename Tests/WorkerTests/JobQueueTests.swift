@@ -53,9 +53,9 @@ struct JobQueueTests {
     @Test("a delayed job is not claimed before its time")
     func delays() async throws {
         try await QueueHarness.with { h in
-            let ids = try await h.enqueue([try NewJob(kind: "maintenance.noop", delay: .milliseconds(1500))])
+            let ids = try await h.enqueue([try NewJob(kind: "maintenance.noop", delay: .seconds(3))])
             #expect(try await h.claim().isEmpty)
-            try await Task.sleep(for: .milliseconds(1700))
+            try await Task.sleep(for: .milliseconds(3200))
             #expect(try await h.claim().map(\.id) == ids)
         }
     }
@@ -116,10 +116,18 @@ struct JobQueueTests {
         try await QueueHarness.with { h in
             let ids = try await h.enqueue([try NewJob(kind: "maintenance.noop")])
             let first = try #require(try await h.claim().first)
-            #expect(try await h.queue.snooze(first, for: .milliseconds(300)))
+            // Long enough that a loaded machine cannot make the job runnable again before the next claim.
+            #expect(try await h.queue.snooze(first, for: .seconds(2)))
+            let wait = try #require(try await h.secondsUntilRunnable()[ids[0]])
+            #expect(wait > 0 && wait <= 2, "rescheduled into the future: \(wait) s")
             #expect(try await h.claim().isEmpty)
-            try await Task.sleep(for: .milliseconds(450))
-            let second = try #require(try await h.claim().first)
+            var again: JobRecord?
+            let deadline = ContinuousClock.now + .seconds(15)
+            while again == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                again = try await h.claim().first
+            }
+            let second = try #require(again, "the snoozed job runs again after its delay")
             #expect(second.attempt == 1, "a snooze does not use up an attempt")
             #expect(try await h.queue.cancel(second, reason: "customer unsubscribed"))
             #expect(try await h.jobs().isEmpty)
