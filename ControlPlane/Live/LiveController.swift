@@ -62,9 +62,9 @@ struct LiveController {
                     try await outbound.write(.text(LiveFrames.error("already-subscribed", "one subscription per connection; reconnect to change topics")))
                     continue
                 }
-                var after: LiveCursor?
+                var after: EventCursor?
                 if let text = request.after {
-                    guard let cursor = LiveCursor(text) else {
+                    guard let cursor = EventCursor(text) else {
                         try await outbound.write(.text(LiveFrames.error("bad-cursor", "after must be a cursor this server sent")))
                         continue
                     }
@@ -97,9 +97,9 @@ struct LiveController {
     /// The SSE stream: topics in `?topics=a,b`, the resume cursor in `Last-Event-ID` (or `?after=`).
     func sse(_ request: Request, principal: Principal) throws -> Response {
         let topics = (request.uri.queryParameters.get("topics") ?? "").split(separator: ",").map(String.init)
-        var after: LiveCursor?
+        var after: EventCursor?
         if let text = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("after"), !text.isEmpty {
-            guard let cursor = LiveCursor(text) else {
+            guard let cursor = EventCursor(text) else {
                 throw Problem(status: .badRequest, type: "invalid-request", title: "Invalid request",
                               detail: "Last-Event-ID (or after) must be a cursor this server sent.")
             }

@@ -4,7 +4,7 @@ import GlavitoCore
 /// The JSON control frames of the live protocol (events themselves are built by ``LiveFeed``).
 enum LiveFrames {
     /// `{"type":"subscribed","cursor":…,"topics":[…],"refused":[{"topic":…,"reason":…}]}`.
-    static func subscribed(_ cursor: LiveCursor, _ audience: LiveAudience) -> String {
+    static func subscribed(_ cursor: EventCursor, _ audience: LiveAudience) -> String {
         serialise([
             "type": "subscribed", "cursor": cursor.description, "topics": audience.topics.map(\.description),
             "refused": audience.refused.map { ["topic": $0.topic, "reason": $0.reason] },

@@ -3,8 +3,9 @@ import Foundation
 /// A reader's place in the log: the last position seen in each partition.
 ///
 /// Positions are gap-free and commit-ordered within a partition, so "everything above these positions" is exactly
-/// what the reader has not seen, however late a slow transaction committed. The text form (``description``) is an
-/// opaque token for API clients and browsers: `c1.` followed by one position per partition, joined by dots.
+/// what the reader has not seen, however late a slow transaction committed. The replay API and live updates hand
+/// out its text form (``description``) as an opaque token: `c1.` followed by one position per partition, joined by
+/// dots.
 public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
     /// The last position seen, indexed by partition; partitions past the end of the array count as 0.
     public private(set) var positions: [Int64]
@@ -19,9 +20,16 @@ public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
         self.positions = trimmed
     }
 
+    /// A cursor at the given positions by partition; absent partitions count as 0.
+    public init(_ byPartition: [Int: Int64] = [:]) {
+        var positions = Array(repeating: Int64(0), count: (byPartition.keys.max() ?? -1) + 1)
+        for (partition, position) in byPartition where partition >= 0 { positions[partition] = position }
+        self.init(positions: positions)
+    }
+
     /// Parses a token made by ``description``; `nil` when it is not one.
     public init?(_ text: String) {
-        guard text.hasPrefix("c1."), text.utf8.count <= 4096 else { return nil }
+        guard text.hasPrefix("c1."), text.utf8.count <= 16_384 else { return nil }
         let rest = text.dropFirst(3)
         let fields = rest.isEmpty ? [] : rest.split(separator: ".", omittingEmptySubsequences: false)
         guard fields.count <= 1024 else { return nil }
@@ -34,30 +42,31 @@ public struct EventCursor: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The last position seen in `partition`.
-    public func position(in partition: Int) -> Int64 {
+    public func position(_ partition: Int) -> Int64 {
         partition < positions.count ? positions[partition] : 0
     }
 
-    /// This cursor moved past `event` (never backwards).
-    public func advanced(past event: RecordedEvent) -> EventCursor {
-        var positions = self.positions
-        if positions.count <= event.partition { positions += Array(repeating: 0, count: event.partition + 1 - positions.count) }
-        positions[event.partition] = max(positions[event.partition], event.position)
-        return EventCursor(positions: positions)
+    /// Whether the event at `position` of `partition` is at or before this cursor (already seen).
+    public func covers(partition: Int, position: Int64) -> Bool {
+        position <= self.position(partition)
     }
 
-    /// This cursor moved past every event of `events`.
-    public func advanced(past events: [RecordedEvent]) -> EventCursor {
-        events.reduce(self) { $0.advanced(past: $1) }
+    /// Moves `partition` forward to `position` (never backwards).
+    public mutating func advance(partition: Int, to position: Int64) {
+        guard partition >= 0, position > self.position(partition) else { return }
+        if positions.count <= partition { positions += Array(repeating: 0, count: partition + 1 - positions.count) }
+        positions[partition] = position
     }
 
-    /// Whether `event` lies after this cursor (not yet seen).
-    public func isBefore(_ event: RecordedEvent) -> Bool {
-        event.position > position(in: event.partition)
-    }
-
-    /// The token: `c1.` and the positions joined by dots (`c1.` alone is the beginning).
+    /// The token: `c1.` and the positions joined by dots (`c1.` alone is the beginning). Made for every live event
+    /// sent, so it is built in one pass.
     public var description: String {
-        "c1." + positions.map(String.init).joined(separator: ".")
+        var text = "c1."
+        text.reserveCapacity(3 + positions.count * 8)
+        for (partition, position) in positions.enumerated() {
+            if partition > 0 { text += "." }
+            text += String(position)
+        }
+        return text
     }
 }

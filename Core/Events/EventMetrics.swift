@@ -23,7 +23,7 @@ public enum EventMetrics {
     public static func processed(_ batch: [RecordedEvent], group: String, started: Date, duration: Duration) {
         let dimensions = [("group", group)]
         Counter(label: "glavito.events.processed", dimensions: dimensions).increment(by: batch.count)
-        Timer(label: "glavito.events.processing_duration", dimensions: dimensions).recordNanoseconds(nanoseconds(duration))
+        Timer(label: "glavito.events.processing_duration", dimensions: dimensions).record(duration: duration)
         let delay = Timer(label: "glavito.events.processing_delay", dimensions: dimensions)
         for event in batch {
             delay.recordNanoseconds(Int64(max(0, started.timeIntervalSince(event.recordedAt)) * 1e9))
@@ -39,9 +39,5 @@ public enum EventMetrics {
             Gauge(label: "glavito.events.group_lag_events", dimensions: dimensions).record(group.lagEvents)
             Gauge(label: "glavito.events.group_lag_seconds", dimensions: dimensions).record(group.lagSeconds)
         }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }

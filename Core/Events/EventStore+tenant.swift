@@ -50,7 +50,7 @@ extension EventStore {
             for try await row in rows.decode((UUID, String, Int, Int, Int64, String, String, String, Date, Bool).self) {
                 let event = RecordedEvent(tenant: TenantID(row.0), stream: row.1, version: row.2, partition: row.3,
                                           position: row.4, type: row.5, data: row.6, metadata: row.7, recordedAt: row.8)
-                next = next.advanced(past: event)
+                next.advance(partition: event.partition, to: event.position)
                 if row.9 { events.append(event) }
             }
             return Page(events: events, next: next)

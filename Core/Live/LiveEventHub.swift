@@ -76,7 +76,7 @@ public final class LiveEventHub: Service, Sendable {
             if state.stopped { return (.some(nil), state.count) }
             guard let positions = state.positions else { return (nil, state.count) }
             state.nextID += 1
-            let subscription = LiveSubscription(id: state.nextID, tenant: tenant, start: LiveCursor(positions), capacity: settings.subscriberBuffer)
+            let subscription = LiveSubscription(id: state.nextID, tenant: tenant, start: EventCursor(positions), capacity: settings.subscriberBuffer)
             state.subscribers[tenant, default: [:]][subscription.id] = subscription
             return (.some(subscription), state.count)
         }

@@ -31,8 +31,8 @@ public struct LiveFeed: Sendable {
     /// Runs until the client is gone (`send` throws, or the task is cancelled) or the subscription ends; returns
     /// why it ended, `nil` when the client left. `subscribed` receives the cursor the client starts from.
     public func run(
-        after: LiveCursor?,
-        subscribed: @Sendable (LiveCursor) async throws -> Void,
+        after: EventCursor?,
+        subscribed: @Sendable (EventCursor) async throws -> Void,
         send: @Sendable (Delivery) async throws -> Void
     ) async throws -> LiveEndReason? {
         let tenant = audience.principal.tenant
@@ -41,7 +41,7 @@ public struct LiveFeed: Sendable {
         var cursor = after ?? subscription.start
         try await subscribed(cursor)
         if let after {
-            for partition in subscription.start.positions.keys.sorted() {
+            for partition in subscription.start.positions.indices {
                 var from = after.position(partition)
                 let through = subscription.start.position(partition)
                 while from < through {
@@ -71,7 +71,7 @@ public struct LiveFeed: Sendable {
     }
 
     private func deliver(
-        _ event: LiveEvent, cursor: LiveCursor, live: Bool, _ send: @Sendable (Delivery) async throws -> Void
+        _ event: LiveEvent, cursor: EventCursor, live: Bool, _ send: @Sendable (Delivery) async throws -> Void
     ) async throws {
         guard let match = audience.match(event) else { return }
         let text = cursor.description

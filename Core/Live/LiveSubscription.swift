@@ -4,7 +4,7 @@ import Synchronization
 /// buffer. Ends (the stream finishes) when the buffer overflows or the hub stops; ``endReason`` says which.
 public final class LiveSubscription: Sendable {
     /// The hub's positions when the subscriber was registered: every later event of the tenant reaches ``events``.
-    public let start: LiveCursor
+    public let start: EventCursor
     /// The tenant's events in dispatch order.
     public let events: AsyncStream<LiveEvent>
     let id: Int
@@ -12,7 +12,7 @@ public final class LiveSubscription: Sendable {
     let continuation: AsyncStream<LiveEvent>.Continuation
     private let reason = Mutex<LiveEndReason?>(nil)
 
-    init(id: Int, tenant: TenantID, start: LiveCursor, capacity: Int) {
+    init(id: Int, tenant: TenantID, start: EventCursor, capacity: Int) {
         self.id = id
         self.tenant = tenant
         self.start = start

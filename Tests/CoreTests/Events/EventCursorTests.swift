@@ -11,7 +11,7 @@ struct EventCursorTests {
         #expect(cursor.description == "c1.3.0.12")
         #expect(EventCursor("c1.3.0.12") == cursor)
         #expect(EventCursor("c1.") == .beginning)
-        #expect(EventCursor.beginning.position(in: 9) == 0)
+        #expect(EventCursor.beginning.position(9) == 0)
         for bad in ["", "c1", "c2.1", "c1.1..2", "c1.-1", "c1.1e3", "c1. 4", "c1.99999999999999999999"] {
             #expect(EventCursor(bad) == nil, "\(bad) is not a cursor")
         }

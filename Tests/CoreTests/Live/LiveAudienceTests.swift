@@ -59,17 +59,17 @@ struct LiveAudienceTests {
 
     @Test("a cursor survives its text form and refuses text it did not issue")
     func cursor() {
-        var cursor = LiveCursor([0: 5, 15: 1_000_000_000_000])
+        var cursor = EventCursor([0: 5, 15: 1_000_000_000_000])
         cursor.advance(partition: 3, to: 7)
         cursor.advance(partition: 3, to: 2)
         #expect(cursor.position(3) == 7)
-        #expect(LiveCursor(cursor.description) == cursor)
+        #expect(EventCursor(cursor.description) == cursor)
         #expect(cursor.covers(partition: 0, position: 5))
         #expect(!cursor.covers(partition: 1, position: 1))
-        #expect(LiveCursor("c1.5.0.0.7") == LiveCursor([0: 5, 3: 7]))
-        #expect(LiveCursor("c1.") == LiveCursor())
-        #expect(LiveCursor("c1.1.x") == nil)
-        #expect(LiveCursor("c1.1.-1") == nil)
-        #expect(LiveCursor("1.2") == nil)
+        #expect(EventCursor("c1.5.0.0.7") == EventCursor([0: 5, 3: 7]))
+        #expect(EventCursor("c1.") == EventCursor())
+        #expect(EventCursor("c1.1.x") == nil)
+        #expect(EventCursor("c1.1.-1") == nil)
+        #expect(EventCursor("1.2") == nil)
     }
 }
