@@ -105,8 +105,9 @@ struct SessionWebTests {
             let totp = TOTP(secret: try #require(Base32.decode(secret)))
             // The current step's code: should the request reach the server after the next step begins, it is still
             // within ±1 step (the previous step's code could then be two steps old and rightly refused).
+            let enrolledAt = Int64(Date().timeIntervalSince1970)
             let confirm = try await site.send(.POST, "/account/mfa", form: [("_csrf", try #require(enrol.csrf)),
-                                                                             ("code", totp.code(at: Int64(Date().timeIntervalSince1970)))], token: token)
+                                                                             ("code", totp.code(at: enrolledAt))], token: token)
             #expect(confirm.status == 200)
             #expect(confirm.body.contains("recovery-codes"))
             let afterEnrol = try #require(confirm.sessionToken)
@@ -114,9 +115,10 @@ struct SessionWebTests {
             let again = try #require(try await site.signIn("t@example.com", password))
             #expect(try await site.send(.GET, "/account", token: again).status == 303, "password alone is not enough now")
             let challenge = try await site.send(.GET, "/login/mfa", token: again)
-            // Enrolment used the previous step's code (accepted within ±1 step), so the current step is still unused.
+            // Enrolment used the step current then; the step after it is unused and stays within ±1 step of the
+            // clock whether or not a step boundary passed meanwhile (a code is accepted once, so not the same step).
             let verified = try await site.send(.POST, "/login/mfa", form: [("_csrf", try #require(challenge.csrf)),
-                                                                            ("code", totp.code(at: Int64(Date().timeIntervalSince1970)))], token: again)
+                                                                            ("code", totp.code(at: enrolledAt + 30))], token: again)
             #expect(verified.status == 303)
             let active = try #require(verified.sessionToken)
             #expect(active != again)
