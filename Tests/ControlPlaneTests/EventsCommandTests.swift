@@ -24,7 +24,7 @@ struct EventsCommandTests {
             let glavito = try TestEnvironment.binDirectory().appendingPathComponent("glavito")
             let environment = try TestEnvironment.processEnvironment(extra: ["GLAVITO_LOG_LEVEL": "warning"])
             func member(_ name: String) throws -> ManagedProcess {
-                try ManagedProcess(executable: glavito, arguments: ["events", "tail", "--group", group, "--member", name, "--lease-seconds", "2"],
+                try ManagedProcess(executable: glavito, arguments: ["events", "tail", "--group", group, "--member", name, "--lease-seconds", "5"],
                                    environment: environment)
             }
             func append(_ range: Range<Int>) async throws {
@@ -67,7 +67,7 @@ struct EventsCommandTests {
             try await append(100..<200)
 
             var all = Set<String>()
-            for _ in 0..<100 {
+            for _ in 0..<300 {
                 all = Set((Self.seenVersions(first.output, tenant: tenant) + Self.seenVersions(second.output, tenant: tenant)).map(\.key))
                 if all.count == 200 { break }
                 try await Task.sleep(for: .milliseconds(100))
