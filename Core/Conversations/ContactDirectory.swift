@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A tenant's contacts and their identities. Identity values are sealed with the tenant's data key and found by
+/// keyed blind indexes; every method runs on a connection in a transaction bound to the tenant.
+public struct ContactDirectory: Sendable {
+    /// The tenant.
+    public let tenant: TenantID
+    /// Tenant data keys.
+    public let keyRing: TenantKeyRing
+
+    /// Creates a directory for `tenant`.
+    public init(tenant: TenantID, keyRing: TenantKeyRing) {
+        self.tenant = tenant
+        self.keyRing = keyRing
+    }
+
+    static func purpose(_ kind: IdentityKind) -> String { "identity/\(kind.rawValue)" }
+
+    func context(_ id: UUID) -> FieldContext {
+        FieldContext(tenant: tenant, table: "contact_identities", column: "value_sealed", row: id.uuidString.lowercased())
+    }
+
+    /// Finds the contact a message's identities belong to, or creates one, and links the identities not yet known.
+    ///
+    /// A channel-scoped identity (WhatsApp id, BSUID, Instagram id, web visitor) decides first; otherwise a phone or
+    /// email already on file links the message to that contact (`matched_phone`, `matched_email`). New identities
+    /// record the identity that matched and `sourceMessage`. Concurrent messages of the same new customer
+    /// serialise on transaction-scoped advisory locks of the identities, so they end on one contact.
+    public func resolve(_ claims: [IdentityClaim], profileName: String?, sourceMessage: UUID?,
+                        on connection: PostgresConnection, logger: Logger) async throws -> ContactResolution {
+        let claims = Self.unique(claims)
+        guard !claims.isEmpty else { throw ConversationError.invalid("a message without any sender identity") }
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        let indexes = claims.map { cipher.blindIndex($0.value, purpose: Self.purpose($0.kind)) }
+        let lockKeys = indexes.map { Self.lockKey($0) }.sorted()
+        try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
+                                   logger: logger)
+        let known = try await lookup(kinds: claims.map(\.kind.rawValue), indexes: indexes, on: connection, logger: logger)
+        // Which known identity decides: channel-scoped first, then phone, then email.
+        let decidingIndex = claims.indices.first { !claims[$0].kind.linksAcrossChannels && known[indexes[$0]] != nil }
+            ?? claims.indices.first { known[indexes[$0]] != nil }
+        var contactID: UUID
+        var created = false
+        var reason = "first_seen"
+        var matched: UUID?
+        if let decidingIndex, let deciding = known[indexes[decidingIndex]] {
+            contactID = deciding.contact
+            matched = deciding.id
+            switch claims[decidingIndex].kind {
+            case .phone: reason = "matched_phone"
+            case .email: reason = "matched_email"
+            default: reason = "seen_with"
+            }
+            if let profileName, !profileName.isEmpty {
+                try await connection.query("""
+                    UPDATE contacts SET display_name = \(profileName), updated_at = now() WHERE id = \(contactID) AND display_name = ''
+                    """, logger: logger)
+            }
+        } else {
+            contactID = UUID()
+            created = true
+            try await connection.query("""
+                INSERT INTO contacts (tenant_id, id, display_name) VALUES (\(tenant.rawValue), \(contactID), \(profileName ?? ""))
+                """, logger: logger)
+        }
+        var ids: [UUID] = []
+        var links: [ContactResolution.Link] = []
+        for (position, claim) in claims.enumerated() {
+            if let existing = known[indexes[position]] {
+                ids.append(existing.id)
+                continue
+            }
+            let id = UUID()
+            try await insertIdentity(id: id, contact: contactID, claim: claim, index: indexes[position], reason: reason,
+                                     matched: matched, source: sourceMessage, cipher: cipher, on: connection, logger: logger)
+            ids.append(id)
+            links.append(.init(identityID: id, kind: claim.kind, reason: reason, matchedIdentityID: matched))
+        }
+        return ContactResolution(contactID: contactID, createdContact: created, identityIDs: ids, links: links)
+    }
+
+    /// Adds an identity to a contact by hand (`added`). Fails with a conflict when another contact has it: merge
+    /// those contacts instead.
+    public func add(_ claim: IdentityClaim, to contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ContactIdentity {
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        let index = cipher.blindIndex(claim.value, purpose: Self.purpose(claim.kind))
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey(index)))", logger: logger)
+        if let existing = try await lookup(kinds: [claim.kind.rawValue], indexes: [index], on: connection, logger: logger)[index] {
+            throw ConversationError.conflict(existing.contact == contact ? "the contact already has this identity"
+                                                                         : "another contact has this identity; merge the two contacts instead")
+        }
+        let id = UUID()
+        try await insertIdentity(id: id, contact: contact, claim: claim, index: index, reason: "added", matched: nil, source: nil,
+                                 cipher: cipher, on: connection, logger: logger)
+        guard let added = try await identities(of: contact, on: connection, logger: logger).first(where: { $0.id == id }) else {
+            throw ConversationError.notFound("the identity was not stored")
+        }
+        return added
+    }
+
+    /// A contact's identities, decrypted, oldest first.
+    public func identities(of contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ContactIdentity] {
+        try await identities(where: "contact_id", contact, on: connection, logger: logger)
+    }
+
+    /// One identity, decrypted (a send job's recipient address).
+    public func identity(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ContactIdentity {
+        guard let found = try await identities(where: "id", id, on: connection, logger: logger).first else {
+            throw ConversationError.notFound("no identity \(id.uuidString.lowercased())")
+        }
+        return found
+    }
+
+    func identities(where column: String, _ value: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ContactIdentity] {
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        let rows = try await connection.query("""
+            SELECT id, contact_id, kind, value_sealed, link_reason, matched_identity_id, source_message_id, created_at
+            FROM contact_identities WHERE \(unescaped: column == "id" ? "id" : "contact_id") = \(value)
+            ORDER BY created_at, id
+            """, logger: logger)
+        var out: [ContactIdentity] = []
+        for try await r in rows.decode((UUID, UUID, String, PostgresByteArray, String, UUID?, UUID?, Date).self) {
+            let plain = try cipher.open(r.3.bytes, context: context(r.0))
+            out.append(ContactIdentity(id: r.0, contactID: r.1, kind: IdentityKind(rawValue: r.2) ?? .webVisitor,
+                                       value: String(decoding: plain, as: UTF8.self), linkReason: r.4, matchedIdentityID: r.5,
+                                       sourceMessageID: r.6, createdAt: r.7))
+        }
+        return out
+    }
+
+    /// Finds the contact of one identity value (exact, normalised), if any.
+    public func find(_ claim: IdentityClaim, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        let index = cipher.blindIndex(claim.value, purpose: Self.purpose(claim.kind))
+        return try await lookup(kinds: [claim.kind.rawValue], indexes: [index], on: connection, logger: logger)[index]?.contact
+    }
+
+    func lookup(kinds: [String], indexes: [String], on connection: PostgresConnection,
+                logger: Logger) async throws -> [String: (id: UUID, contact: UUID)] {
+        let rows = try await connection.query("""
+            SELECT i.id, i.contact_id, i.value_index
+            FROM contact_identities i
+            JOIN unnest(\(kinds)::text[], \(indexes)::text[]) AS c (kind, value_index)
+              ON i.kind = c.kind AND i.value_index = c.value_index
+            """, logger: logger)
+        var out: [String: (id: UUID, contact: UUID)] = [:]
+        for try await (id, contact, index) in rows.decode((UUID, UUID, String).self) { out[index] = (id, contact) }
+        return out
+    }
+
+    func insertIdentity(id: UUID, contact: UUID, claim: IdentityClaim, index: String, reason: String, matched: UUID?, source: UUID?,
+                        cipher: FieldCipher, on connection: PostgresConnection, logger: Logger) async throws {
+        let sealed = cipher.seal(Array(claim.value.utf8), context: context(id))
+        try await connection.query("""
+            INSERT INTO contact_identities (tenant_id, id, contact_id, kind, value_sealed, value_index, link_reason,
+                                            matched_identity_id, source_message_id)
+            VALUES (\(tenant.rawValue), \(id), \(contact), \(claim.kind.rawValue), \(PostgresByteArray(sealed)), \(index), \(reason),
+                    \(matched), \(source))
+            """, logger: logger)
+    }
+
+    /// The advisory lock key of a blind index: its first 8 bytes.
+    static func lockKey(_ index: String) -> Int64 {
+        let bytes = Hashing.bytes(hex: String(index.prefix(16))) ?? []
+        return bytes.reduce(Int64(0)) { ($0 << 8) | Int64($1) }
+    }
+
+    static func unique(_ claims: [IdentityClaim]) -> [IdentityClaim] {
+        var seen = Set<IdentityClaim>()
+        return claims.filter { seen.insert($0).inserted }
+    }
+}

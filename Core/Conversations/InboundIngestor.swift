@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Commits what a channel's webhook reported, in the caller's transaction: each new message lands on its contact
+/// (found or created by its identities) and on the contact's open ticket, with its attachments queued for download
+/// and the customer-service window moved; each status report advances an outbound message. Events and jobs commit
+/// with the data. A message whose provider id is already stored for the account is skipped, so a retried webhook
+/// stores nothing twice.
+public struct InboundIngestor: Sendable {
+    /// The tenant.
+    public let tenant: TenantID
+    /// Tenant data keys (identity values are sealed).
+    public let keyRing: TenantKeyRing
+
+    /// Creates an ingestor for `tenant`.
+    public init(tenant: TenantID, keyRing: TenantKeyRing) {
+        self.tenant = tenant
+        self.keyRing = keyRing
+    }
+
+    /// What an ingest did.
+    public struct Outcome: Sendable, Equatable {
+        /// Ids of the messages stored, in the batch's order.
+        public var stored: [UUID] = []
+        /// Messages already stored before (retried webhooks).
+        public var duplicates = 0
+        /// Status reports that changed a message.
+        public var statusesApplied = 0
+        /// Status reports ignored (out of order, or for a message we do not know).
+        public var statusesIgnored = 0
+        /// Reactions and deletions applied to earlier messages.
+        public var updates = 0
+    }
+
+    /// Job kind that downloads one attachment.
+    public static let mediaJobKind = "media.download_attachment"
+
+    /// Ingests `batch` for `account`.
+    public func ingest(_ batch: ChannelWebhookBatch, account: ChannelAccount, on connection: PostgresConnection,
+                       logger: Logger) async throws -> Outcome {
+        var outcome = Outcome()
+        let settings = try await ConversationSettings.load(on: connection, logger: logger)
+        let events = ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())")
+        let messages = MessageStore(tenant: tenant)
+        for message in batch.messages {
+            // Serialise deliveries of the same provider message (a webhook retried while the first is still running).
+            let lockKey = ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account.id)/\(message.providerMessageID)".utf8), length: 8)))
+            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            if message.isDeletion {
+                if let hit = try await messages.markDeleted(providerID: message.providerMessageID, account: account.id, on: connection, logger: logger) {
+                    try await events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                            ["message_id": hit.message.uuidString.lowercased()], on: connection, logger: logger)
+                    outcome.updates += 1
+                }
+                continue
+            }
+            if try await messages.id(ofProvider: message.providerMessageID, account: account.id, on: connection, logger: logger) != nil {
+                outcome.duplicates += 1
+                continue
+            }
+            outcome.stored.append(try await store(message, account: account, settings: settings, events: events, on: connection, logger: logger))
+            if let reaction = message.reaction,
+               let hit = try await messages.react(reaction, account: account.id, on: connection, logger: logger) {
+                try await events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                        ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""],
+                                        on: connection, logger: logger)
+                outcome.updates += 1
+            }
+        }
+        for status in batch.statuses {
+            guard let hit = try await messages.apply(status, account: account.id, on: connection, logger: logger) else {
+                outcome.statusesIgnored += 1
+                continue
+            }
+            outcome.statusesApplied += 1
+            var extra = ["message_id": hit.message.uuidString.lowercased(), "delivery_status": status.status.rawValue]
+            if let code = status.errorCode { extra["error_code"] = String(code) }
+            try await events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                    extra, on: connection, logger: logger)
+        }
+        return outcome
+    }
+
+    func store(_ message: InboundMessage, account: ChannelAccount, settings: ConversationSettings, events: ConversationEvents,
+               on connection: PostgresConnection, logger: Logger) async throws -> UUID {
+        let id = UUID()
+        let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
+        let resolution = try await directory.resolve(message.sender, profileName: message.isEcho ? nil : message.profileName,
+                                                     sourceMessage: id, on: connection, logger: logger)
+        if resolution.createdContact {
+            try await events.contact("contact.created", resolution.contactID, ["channel": message.channel.rawValue], on: connection, logger: logger)
+        }
+        for link in resolution.links {
+            var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason,
+                        "message_id": id.uuidString.lowercased()]
+            if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
+            try await events.contact("contact.identity_linked", resolution.contactID, data, on: connection, logger: logger)
+        }
+        let tickets = TicketStore(tenant: tenant)
+        let subject = message.text.map { String($0.prefix(120)) } ?? message.type.rawValue
+        let (ticket, created, reopened) = try await tickets.ticketForInbound(contact: resolution.contactID, channel: message.channel,
+                                                                            account: account.id, subject: subject, settings: settings,
+                                                                            on: connection, logger: logger)
+        let messages = MessageStore(tenant: tenant)
+        let replyTo = try await message.replyToProviderMessageID.asyncMap {
+            try await messages.id(ofProvider: $0, account: account.id, on: connection, logger: logger)
+        } ?? nil
+        let direction = message.isEcho ? "outbound" : "inbound"
+        var new = MessageStore.New(ticketID: ticket.id, contactID: resolution.contactID, channel: message.channel, channelAccountID: account.id,
+                                   direction: direction, authorKind: message.isEcho ? "agent" : "contact", type: message.type,
+                                   text: message.text, content: message.content, providerMessageID: message.providerMessageID,
+                                   replyToMessageID: replyTo, deliveryStatus: message.isEcho ? .sent : nil, sentAt: message.sentAt)
+        new.id = id
+        try await messages.insert(new, on: connection, logger: logger)
+        let attachmentIDs = try await messages.addAttachments(message.media, message: id, on: connection, logger: logger)
+        if !attachmentIDs.isEmpty {
+            let jobs = try attachmentIDs.map { try NewJob(kind: Self.mediaJobKind, encoding: ["attachment_id": $0.uuidString.lowercased()],
+                                                          maxAttempts: 12, uniqueKey: "attachment:\($0.uuidString.lowercased())") }
+            _ = try await JobQueue.enqueue(jobs, tenant: tenant, on: connection, logger: logger, notify: true)
+        }
+        if !message.isEcho, let scoped = message.sender.indices.first(where: { !message.sender[$0].kind.linksAcrossChannels }) {
+            try await connection.query("""
+                INSERT INTO channel_windows (tenant_id, channel_account_id, identity_id, contact_id, last_inbound_at)
+                VALUES (\(tenant.rawValue), \(account.id), \(resolution.identityIDs[scoped]), \(resolution.contactID), \(message.sentAt))
+                ON CONFLICT (tenant_id, channel_account_id, identity_id) DO UPDATE
+                SET last_inbound_at = greatest(channel_windows.last_inbound_at, excluded.last_inbound_at), contact_id = excluded.contact_id
+                """, logger: logger)
+        }
+        try await tickets.touch(ticket.id, direction: direction, channel: message.channel, account: account.id, at: message.sentAt,
+                                on: connection, logger: logger)
+        if created {
+            try await events.ticket("ticket.created", ticket, ["channel": message.channel.rawValue], on: connection, logger: logger)
+        } else if reopened {
+            try await events.ticket("ticket.reopened", ticket, [:], on: connection, logger: logger)
+        }
+        try await events.ticket(message.isEcho ? "message.sent" : "message.received", ticket,
+                                ["message_id": id.uuidString.lowercased(), "channel": message.channel.rawValue, "type": message.type.rawValue,
+                                 "direction": direction], on: connection, logger: logger)
+        return id
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

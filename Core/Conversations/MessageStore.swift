@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A tenant's messages and their attachments. Every method runs on a connection in a transaction bound to the
+/// tenant.
+public struct MessageStore: Sendable {
+    /// The tenant.
+    public let tenant: TenantID
+
+    /// Creates a store for `tenant`.
+    public init(tenant: TenantID) {
+        self.tenant = tenant
+    }
+
+    /// A message to store.
+    public struct New: Sendable {
+        public var id = UUID()
+        public var ticketID: UUID
+        public var contactID: UUID
+        public var channel: ChannelKind
+        public var channelAccountID: UUID?
+        public var direction: String
+        public var authorKind: String
+        public var authorID: UUID?
+        public var type: MessageContentType
+        public var text: String?
+        public var content: String
+        public var providerMessageID: String?
+        public var replyToMessageID: UUID?
+        public var deliveryStatus: DeliveryStatus?
+        public var recipientIdentityID: UUID?
+        public var sentAt: Date
+
+        public init(ticketID: UUID, contactID: UUID, channel: ChannelKind, channelAccountID: UUID?, direction: String, authorKind: String,
+                    authorID: UUID? = nil, type: MessageContentType, text: String?, content: String = "{}", providerMessageID: String? = nil,
+                    replyToMessageID: UUID? = nil, deliveryStatus: DeliveryStatus? = nil, recipientIdentityID: UUID? = nil,
+                    sentAt: Date = Date()) {
+            self.ticketID = ticketID
+            self.contactID = contactID
+            self.channel = channel
+            self.channelAccountID = channelAccountID
+            self.direction = direction
+            self.authorKind = authorKind
+            self.authorID = authorID
+            self.type = type
+            self.text = text
+            self.content = content
+            self.providerMessageID = providerMessageID
+            self.replyToMessageID = replyToMessageID
+            self.deliveryStatus = deliveryStatus
+            self.recipientIdentityID = recipientIdentityID
+            self.sentAt = sentAt
+        }
+    }
+
+    static let columns = """
+        m.id, m.ticket_id, m.contact_id, m.channel, m.channel_account_id, m.direction, m.author_kind, m.author_id, m.type, m.text,
+        m.content::text, m.provider_message_id, m.reply_to_message_id, m.reactions::text, m.delivery_status, m.delivery_error::text,
+        m.sent_at, m.deleted_at, m.created_at,
+        coalesce((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'state', a.state,
+                                                      'mime_type', coalesce(a.mime_type, a.claimed_mime_type),
+                                                      'filename', a.filename, 'size_bytes', a.size_bytes, 'sha256', a.sha256,
+                                                      'error', a.error) ORDER BY a.created_at, a.id)
+                  FROM attachments a WHERE a.message_id = m.id), '[]'::jsonb)::text
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Message] {
+        var out: [Message] = []
+        for try await r in rows.decode((UUID, UUID, UUID, String, UUID?, String, String, UUID?, String, String?, String, String?, UUID?,
+                                        String, String?, String?, Date, Date?, Date, String).self) {
+            let attachments = (try? JSONCoding.decode([Attachment].self, from: r.19)) ?? []
+            out.append(Message(id: r.0, ticketID: r.1, contactID: r.2, channel: ChannelKind(rawValue: r.3) ?? .webchat, channelAccountID: r.4,
+                               direction: r.5, authorKind: r.6, authorID: r.7, type: MessageContentType(rawValue: r.8) ?? .unsupported,
+                               text: r.9, content: JSONValue.parse(r.10), providerMessageID: r.11, replyToMessageID: r.12,
+                               reactions: JSONValue.parse(r.13).objectValue, deliveryStatus: r.14.flatMap(DeliveryStatus.init(rawValue:)),
+                               deliveryError: r.15.map(JSONValue.parse), attachments: attachments, sentAt: r.16, deletedAt: r.17,
+                               createdAt: r.18))
+        }
+        return out
+    }
+
+    /// Stores a message.
+    public func insert(_ new: New, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO messages (tenant_id, id, ticket_id, contact_id, channel, channel_account_id, direction, author_kind, author_id,
+                                  type, text, content, provider_message_id, reply_to_message_id, delivery_status, status_updated_at,
+                                  recipient_identity_id, sent_at)
+            VALUES (\(tenant.rawValue), \(new.id), \(new.ticketID), \(new.contactID), \(new.channel.rawValue), \(new.channelAccountID),
+                    \(new.direction), \(new.authorKind), \(new.authorID), \(new.type.rawValue), \(new.text), \(new.content)::jsonb,
+                    \(new.providerMessageID), \(new.replyToMessageID), \(new.deliveryStatus?.rawValue),
+                    CASE WHEN \(new.deliveryStatus?.rawValue)::text IS NULL THEN NULL ELSE now() END,
+                    \(new.recipientIdentityID), \(new.sentAt))
+            """, logger: logger)
+    }
+
+    /// One message.
+    public func get(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Message {
+        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM messages m WHERE m.id = \(id)", logger: logger)
+        guard let message = try await Self.decode(rows).first else {
+            throw ConversationError.notFound("no message \(id.uuidString.lowercased()) in this workspace")
+        }
+        return message
+    }
+
+    /// Our id of the message a channel account knows as `providerID`.
+    public func id(ofProvider providerID: String, account: UUID, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
+        let rows = try await connection.query("""
+            SELECT id FROM messages WHERE channel_account_id = \(account) AND provider_message_id = \(providerID)
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { return id }
+        return nil
+    }
+
+    /// A ticket's messages in timeline order, after the message `after` (exclusive), at most `limit`.
+    public func list(ticket: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM messages m
+            WHERE m.ticket_id = \(ticket)
+              AND (\(after)::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = \(after)))
+            ORDER BY m.created_at, m.id
+            LIMIT \(max(1, min(limit, 500)))
+            """, logger: logger)
+        return try await Self.decode(rows)
+    }
+
+    /// A contact's messages across all tickets and channels in one order, after `after`, at most `limit`.
+    public func timeline(contact: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM messages m
+            WHERE m.contact_id = \(contact)
+              AND (\(after)::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = \(after)))
+            ORDER BY m.created_at, m.id
+            LIMIT \(max(1, min(limit, 500)))
+            """, logger: logger)
+        return try await Self.decode(rows)
+    }
+
+    /// Applies a provider's status report to our outbound message, forward only: a status ranked below the current
+    /// one is ignored (providers send them out of order), and `failed` applies only before `delivered`. A status
+    /// naming our message id in its callback data also records the provider's id (an in-doubt send resolved).
+    /// Returns the message and its ticket when the status changed.
+    public func apply(_ status: StatusUpdate, account: UUID, on connection: PostgresConnection,
+                      logger: Logger) async throws -> (message: UUID, ticket: UUID)? {
+        let callback = status.callbackData.flatMap(UUID.init(uuidString:))
+        var error: String?
+        if status.status == .failed {
+            error = try JSONCoding.encode(["code": status.errorCode.map(String.init) ?? "", "title": status.errorTitle ?? "",
+                                           "detail": status.errorDetail ?? ""])
+        }
+        let rows = try await connection.query("""
+            UPDATE messages SET
+                delivery_status = \(status.status.rawValue),
+                delivery_error = \(error)::jsonb,
+                provider_message_id = coalesce(provider_message_id, \(status.providerMessageID)),
+                status_updated_at = now()
+            WHERE channel_account_id = \(account) AND direction = 'outbound'
+              AND (provider_message_id = \(status.providerMessageID) OR (provider_message_id IS NULL AND id = \(callback)))
+              AND CASE WHEN \(status.status.rawValue) = 'failed'
+                       THEN coalesce(delivery_status, 'queued') IN ('queued', 'sent')
+                       ELSE array_position(ARRAY['queued', 'sent', 'delivered', 'read', 'played'], coalesce(delivery_status, 'queued'))
+                            < array_position(ARRAY['queued', 'sent', 'delivered', 'read', 'played'], \(status.status.rawValue)) END
+            RETURNING id, ticket_id
+            """, logger: logger)
+        for try await (id, ticket) in rows.decode((UUID, UUID).self) { return (id, ticket) }
+        return nil
+    }
+
+    /// Adds or removes a reaction count on the message a channel account knows as `providerID`; returns its ids.
+    public func react(_ reaction: Reaction, account: UUID, on connection: PostgresConnection,
+                      logger: Logger) async throws -> (message: UUID, ticket: UUID)? {
+        let rows = try await connection.query("""
+            UPDATE messages SET reactions = CASE
+                WHEN \(reaction.emoji)::text IS NULL THEN '{}'::jsonb
+                ELSE jsonb_build_object(\(reaction.emoji)::text, 1) END
+            WHERE channel_account_id = \(account) AND provider_message_id = \(reaction.targetProviderMessageID)
+            RETURNING id, ticket_id
+            """, logger: logger)
+        for try await (id, ticket) in rows.decode((UUID, UUID).self) { return (id, ticket) }
+        return nil
+    }
+
+    /// Marks the message a channel account knows as `providerID` deleted by the customer (its content is kept for
+    /// the record); returns its ids.
+    public func markDeleted(providerID: String, account: UUID, on connection: PostgresConnection,
+                            logger: Logger) async throws -> (message: UUID, ticket: UUID)? {
+        let rows = try await connection.query("""
+            UPDATE messages SET deleted_at = coalesce(deleted_at, now())
+            WHERE channel_account_id = \(account) AND provider_message_id = \(providerID)
+            RETURNING id, ticket_id
+            """, logger: logger)
+        for try await (id, ticket) in rows.decode((UUID, UUID).self) { return (id, ticket) }
+        return nil
+    }
+
+    /// Records media to download for a message; returns the attachment ids in order.
+    public func addAttachments(_ media: [MediaReference], message: UUID, on connection: PostgresConnection,
+                               logger: Logger) async throws -> [UUID] {
+        var ids: [UUID] = []
+        for item in media {
+            let id = UUID()
+            try await connection.query("""
+                INSERT INTO attachments (tenant_id, id, message_id, kind, provider_media_id, source_url, claimed_mime_type,
+                                         expected_sha256, filename)
+                VALUES (\(tenant.rawValue), \(id), \(message), \(item.kind.rawValue), \(item.providerMediaID), \(item.url),
+                        \(item.mimeType), \(item.sha256), \(item.filename))
+                """, logger: logger)
+            ids.append(id)
+        }
+        return ids
+    }
+}

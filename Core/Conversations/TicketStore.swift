@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A tenant's tickets. Every method runs on a connection in a transaction bound to the tenant.
+public struct TicketStore: Sendable {
+    /// The tenant.
+    public let tenant: TenantID
+
+    /// Creates a store for `tenant`.
+    public init(tenant: TenantID) {
+        self.tenant = tenant
+    }
+
+    static let columns = """
+        id, contact_id, subject, status, priority, assignee_id, team, tags, custom_fields::text, channel, last_channel,
+        last_channel_account_id, last_message_at, last_inbound_at, first_response_at, resolved_at, closed_at, snoozed_until,
+        created_at, updated_at
+        """
+
+    static func decode(_ rows: PostgresRowSequence) async throws -> [Ticket] {
+        var out: [Ticket] = []
+        for try await r in rows.decode((UUID, UUID, String, String, String, UUID?, String?, [String], String, String, String,
+                                        UUID?, Date, Date?, Date?, Date?, Date?, Date?, Date, Date).self) {
+            out.append(Ticket(id: r.0, contactID: r.1, subject: r.2, status: r.3, priority: r.4, assigneeID: r.5, team: r.6, tags: r.7,
+                              customFields: JSONValue.parse(r.8).objectValue, channel: ChannelKind(rawValue: r.9) ?? .webchat,
+                              lastChannel: ChannelKind(rawValue: r.10) ?? .webchat, lastChannelAccountID: r.11, lastMessageAt: r.12,
+                              lastInboundAt: r.13, firstResponseAt: r.14, resolvedAt: r.15, closedAt: r.16, snoozedUntil: r.17,
+                              createdAt: r.18, updatedAt: r.19))
+        }
+        return out
+    }
+
+    /// One ticket.
+    public func get(_ id: UUID, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Ticket {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM tickets WHERE id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
+            """, logger: logger)
+        guard let ticket = try await Self.decode(rows).first else {
+            throw ConversationError.notFound("no ticket \(id.uuidString.lowercased()) in this workspace")
+        }
+        return ticket
+    }
+
+    /// The ticket an inbound message of `contact` joins: the contact's open (or pending or snoozed) ticket on any
+    /// channel, which becomes open again; else a ticket resolved within the reopen window, reopened; else a new one
+    /// with the channel's priority. Returns the ticket and whether it was created.
+    public func ticketForInbound(contact: UUID, channel: ChannelKind, account: UUID?, subject: String, settings: ConversationSettings,
+                                 on connection: PostgresConnection, logger: Logger) async throws -> (Ticket, created: Bool, reopened: Bool) {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM tickets
+            WHERE contact_id = \(contact)
+              AND (status IN ('open', 'pending', 'snoozed')
+                   OR (status = 'resolved' AND resolved_at > now() - make_interval(secs => \(settings.reopenWindowHours * 3600))))
+            ORDER BY status = 'resolved', updated_at DESC
+            LIMIT 1
+            FOR UPDATE
+            """, logger: logger)
+        if let found = try await Self.decode(rows).first {
+            guard found.status != "open" else { return (found, false, false) }
+            let reopened = try await Self.decode(try await connection.query("""
+                UPDATE tickets SET status = 'open', snoozed_until = NULL, resolved_at = NULL, updated_at = now()
+                WHERE id = \(found.id) RETURNING \(unescaped: Self.columns)
+                """, logger: logger))
+            return (reopened.first ?? found, false, found.status == "resolved")
+        }
+        let id = UUID()
+        let created = try await Self.decode(try await connection.query("""
+            INSERT INTO tickets (tenant_id, id, contact_id, subject, priority, channel, last_channel, last_channel_account_id)
+            VALUES (\(tenant.rawValue), \(id), \(contact), \(String(subject.prefix(200))), \(settings.priority(for: channel)),
+                    \(channel.rawValue), \(channel.rawValue), \(account))
+            RETURNING \(unescaped: Self.columns)
+            """, logger: logger))
+        guard let ticket = created.first else { throw ConversationError.notFound("the ticket was not stored") }
+        return (ticket, true, false)
+    }
+
+    /// Records a new message on the ticket: last activity, the customer's last channel and time for inbound
+    /// messages, the first response for the first agent reply.
+    public func touch(_ id: UUID, direction: String, channel: ChannelKind, account: UUID?, at: Date,
+                      on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE tickets SET
+                last_message_at = greatest(last_message_at, \(at)),
+                last_inbound_at = CASE WHEN \(direction) = 'inbound' THEN greatest(coalesce(last_inbound_at, \(at)), \(at)) ELSE last_inbound_at END,
+                last_channel = CASE WHEN \(direction) = 'inbound' THEN \(channel.rawValue) ELSE last_channel END,
+                last_channel_account_id = CASE WHEN \(direction) = 'inbound' THEN coalesce(\(account), last_channel_account_id)
+                                               ELSE last_channel_account_id END,
+                first_response_at = CASE WHEN \(direction) = 'outbound' THEN coalesce(first_response_at, now()) ELSE first_response_at END,
+                updated_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// A page of tickets matching `filter`, within what `scope` lets `user` see, by last activity (newest first).
+    public func list(_ filter: TicketFilter, scope: DataScope, user: UUID?, teams: Set<String>,
+                     on connection: PostgresConnection, logger: Logger) async throws -> TicketPage {
+        let limit = max(1, min(filter.limit, 200))
+        // Microseconds as an integer, so the keyset comparison is exact.
+        let afterMicros = filter.after.map { Int64(($0.updatedAt.timeIntervalSince1970 * 1_000_000).rounded()) }
+        let afterID = filter.after?.id
+        let teamList = Array(teams)
+        let rows = try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM tickets
+            WHERE (\(filter.status)::text IS NULL OR status = \(filter.status))
+              AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
+              AND (NOT \(filter.unassigned) OR assignee_id IS NULL)
+              AND (\(filter.team)::text IS NULL OR team = \(filter.team))
+              AND (\(filter.channel?.rawValue)::text IS NULL OR last_channel = \(filter.channel?.rawValue))
+              AND (\(filter.tag)::text IS NULL OR tags @> ARRAY[\(filter.tag)::text])
+              AND (\(filter.contact)::uuid IS NULL OR contact_id = \(filter.contact))
+              AND (\(filter.updatedSince)::timestamptz IS NULL OR updated_at >= \(filter.updatedSince))
+              AND (\(afterMicros)::bigint IS NULL
+                   OR (updated_at, id) < ('epoch'::timestamptz + \(afterMicros)::bigint * interval '1 microsecond', \(afterID)))
+              AND (\(scope.rawValue) = 'all'
+                   OR assignee_id = \(user)
+                   OR (\(scope.rawValue) = 'teams' AND team = ANY(\(teamList)::text[])))
+            ORDER BY updated_at DESC, id DESC
+            LIMIT \(limit + 1)
+            """, logger: logger)
+        var tickets = try await Self.decode(rows)
+        var next: TicketCursor?
+        if tickets.count > limit {
+            tickets.removeLast()
+            if let last = tickets.last { next = TicketCursor(updatedAt: last.updatedAt, id: last.id) }
+        }
+        return TicketPage(tickets: tickets, next: next)
+    }
+}
