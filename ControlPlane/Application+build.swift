@@ -81,6 +81,11 @@ func buildRouter(
     JobsController(database: database).addRoutes(to: secured)
     EventsController(database: database).addRoutes(to: secured)
     WebhooksController(identity: identity, settings: config.webhooks).addRoutes(to: secured)
+    let conversations = ConversationAPI(identity: identity)
+    TicketsController(api: conversations).addRoutes(to: secured)
+    ContactsController(api: conversations).addRoutes(to: secured)
+    ChannelsController(api: conversations).addRoutes(to: secured)
+    ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
                    keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,

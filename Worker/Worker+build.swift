@@ -29,6 +29,15 @@ func buildServiceGroup(
         let audit = AuditLog(signer: try config.identity.auditSigner(), checkpointEvery: config.identity.auditCheckpointEvery)
         handlers = handlers.adding(DeliverWebhookHandler(
             sender: WebhookSender(client: httpClient, settings: config.webhooks), keyRing: keyRing, audit: audit))
+        // Channels (docs/conversations.md): sends, media downloads and template syncs.
+        let graph = GraphAPIClient(client: httpClient)
+        let support = OutboundSendSupport(keyRing: keyRing, doubt: .seconds(config.sendDoubtSeconds))
+        let storage = LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))
+        handlers = handlers
+            .adding(SendWhatsAppMessageHandler(graph: graph, support: support))
+            .adding(SendInstagramMessageHandler(graph: graph, support: support, keyRing: keyRing))
+            .adding(DownloadAttachmentHandler(graph: graph, keyRing: keyRing, storage: storage))
+            .adding(SyncTemplatesHandler(graph: graph, keyRing: keyRing))
     } else {
         logger.warning("GLAVITO_MASTER_KEY is not set: this worker cannot decrypt webhook secrets and does not deliver webhooks")
     }

@@ -7,7 +7,7 @@ struct TenantResolutionMiddleware: RouterMiddleware {
     typealias Context = GlavitoRequestContext
     let resolver: TenantResolver
 
-    static let hostFreePrefixes = ["/healthz", "/readyz", "/metrics", "/static/"]
+    static let hostFreePrefixes = ["/healthz", "/readyz", "/metrics", "/static/", "/webhooks/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path

@@ -37,6 +37,12 @@ public struct GlavitoConfig: Sendable {
     /// Seconds between keep-alive comments on an idle Server-Sent Events stream (`GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS`,
     /// default `15`), so proxies keep the connection and a vanished client is noticed.
     public var liveKeepAliveSeconds: Int = 15
+    /// Where attachments are stored, content-addressed per tenant (`GLAVITO_ATTACHMENTS_DIR`, default
+    /// `.data/attachments` under the working directory).
+    public var attachmentsDirectory = ".data/attachments"
+    /// Seconds an outbound message whose send attempt ended without an answer (the worker died mid-request) waits
+    /// for a status webhook naming it before it is sent again (`GLAVITO_CHANNELS_SEND_DOUBT_SECONDS`).
+    public var sendDoubtSeconds = 60
     /// Identity and access: password hashing, sessions, throttling, keys (see ``IdentityConfig``).
     public var identity: IdentityConfig
     /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
@@ -83,6 +89,8 @@ public struct GlavitoConfig: Sendable {
         )
         config.workerMetricsPort = try reader.int("GLAVITO_WORKER_METRICS_PORT", default: 0, range: 0...65535)
         config.liveKeepAliveSeconds = try reader.int("GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS", default: 15, range: 1...300)
+        config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
+        config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
         return config
     }
 }

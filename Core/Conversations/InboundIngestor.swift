@@ -55,18 +55,21 @@ public struct InboundIngestor: Sendable {
                 }
                 continue
             }
-            if try await messages.id(ofProvider: message.providerMessageID, account: account.id, on: connection, logger: logger) != nil {
-                outcome.duplicates += 1
-                continue
-            }
-            outcome.stored.append(try await store(message, account: account, settings: settings, events: events, on: connection, logger: logger))
+            // A reaction (or its removal) shows on the message it targets; applying it again is harmless. Only a
+            // reaction to a message we do not have is kept as a row of its own.
             if let reaction = message.reaction,
                let hit = try await messages.react(reaction, account: account.id, on: connection, logger: logger) {
                 try await events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
                                         ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""],
                                         on: connection, logger: logger)
                 outcome.updates += 1
+                continue
             }
+            if try await messages.id(ofProvider: message.providerMessageID, account: account.id, on: connection, logger: logger) != nil {
+                outcome.duplicates += 1
+                continue
+            }
+            outcome.stored.append(try await store(message, account: account, settings: settings, events: events, on: connection, logger: logger))
         }
         for status in batch.statuses {
             guard let hit = try await messages.apply(status, account: account.id, on: connection, logger: logger) else {

@@ -141,7 +141,8 @@ public struct OutboundComposer: Sendable {
         throw ConversationError.invalid("no approved template \(template.name) (\(template.language)) on this channel; sync the templates first")
     }
 
-    static func templateBody(_ components: String) -> String {
+    /// The BODY component's text of a template's components JSON.
+    public static func templateBody(_ components: String) -> String {
         guard case .array(let items) = JSONValue.parse(components) else { return "" }
         for item in items {
             let fields = item.objectValue

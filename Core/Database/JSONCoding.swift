@@ -1,17 +1,36 @@
 import Foundation
 
-/// JSON for `jsonb` columns: bound as text and cast in SQL, read back as `::text`.
+/// JSON for `jsonb` columns and API bodies: bound as text and cast in SQL, read back as `::text`. Dates are
+/// RFC 3339 with fractional seconds (`2026-12-02T10:00:00.123Z`); decoding also takes the seconds-since-2001
+/// numbers that earlier versions wrote.
 public enum JSONCoding {
     /// Encodes `value` as compact JSON text with sorted keys.
     public static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(format(date))
+        }
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// Decodes JSON text.
     public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            if let seconds = try? container.decode(Double.self) { return Date(timeIntervalSinceReferenceDate: seconds) }
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
+            if let date = try? Date(text, strategy: .iso8601) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date: \(text)")
+        }
         return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    /// `date` as RFC 3339 in UTC with milliseconds.
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
     }
 }

@@ -10,6 +10,7 @@ struct SchemaCatalogTests {
     static let globalIndexes: Set<String> = [
         "tenant_domains_domain_key", // a domain belongs to one tenant (0001)
         "events_partition_position_key", // consumer groups read a partition across tenants (0030)
+        "channel_accounts_id_key", // webhook URLs name a channel by its globally unique id (0040)
     ]
 
     @Test("every table with a tenant_id column has row-level security enabled, forced and a policy")

@@ -1,0 +1,130 @@
+import Foundation
+import GlavitoCore
+import Hummingbird
+
+/// `/api/v1/tickets`: list with filters and keyset pages, read, change, and the timeline with replies and notes
+/// (docs/conversations.md). Every read honours the caller's data scope.
+struct TicketsController {
+    let api: ConversationAPI
+
+    struct Page: Encodable {
+        let tickets: [Ticket]
+        let next: String?
+    }
+
+    struct Detail: Encodable {
+        let ticket: Ticket
+        let contact: Contact
+        let windows: [ChannelWindow]
+    }
+
+    struct Messages: Encodable {
+        let messages: [Message]
+        let next: UUID?
+    }
+
+    func addRoutes(to routes: SecuredRoutes) {
+        routes.get("/api/v1/tickets", .permission(.ticketsRead)) { request, _, input in
+            let filter = try Self.filter(request.uri.queryParameters, principal: try input.requirePrincipal())
+            let page = try await api.transaction(input) { connection, principal in
+                try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
+                                                                     teams: principal.teams, on: connection, logger: api.logger)
+            }
+            return try JSONResponse.encode(Page(tickets: page.tickets, next: page.next?.text))
+        }
+        routes.get("/api/v1/tickets/:id", .permission(.ticketsRead)) { _, context, input in
+            let id = try ConversationAPI.uuid(context)
+            let detail = try await api.transaction(input) { connection, principal in
+                let ticket = try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger)
+                try ConversationAPI.checkScope(ticket, principal)
+                let contact = try await ContactDirectory(tenant: principal.tenant, keyRing: api.keyRing).contact(ticket.contactID, on: connection,
+                                                                                                                   logger: api.logger)
+                let windows = try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing).windows(contact: ticket.contactID,
+                                                                                                               on: connection, logger: api.logger)
+                return Detail(ticket: ticket, contact: contact, windows: windows)
+            }
+            return try JSONResponse.encode(detail)
+        }
+        routes.on("/api/v1/tickets/:id", .patch, .permission(.ticketsReply)) { request, context, input in
+            let id = try ConversationAPI.uuid(context)
+            let changes = try ConversationAPI.decode(TicketChanges.self, input)
+            let principal = try input.requirePrincipal()
+            if changes.changesAssignment && !principal.can(.ticketsAssign) {
+                throw Problem(status: .forbidden, type: "forbidden", title: "Forbidden", detail: "assigning needs the tickets.assign permission")
+            }
+            let ticket = try await api.transaction(input) { connection, principal in
+                let store = TicketStore(tenant: principal.tenant)
+                try ConversationAPI.checkScope(try await store.get(id, on: connection, logger: api.logger), principal)
+                return try await store.update(id, changes, actor: ConversationAPI.actor(principal), requestID: request.headers[RequestIDMiddleware.headerName],
+                                              on: connection, logger: api.logger)
+            }
+            return try JSONResponse.encode(ticket)
+        }
+        routes.get("/api/v1/tickets/:id/messages", .permission(.ticketsRead)) { request, context, input in
+            let id = try ConversationAPI.uuid(context)
+            let query = request.uri.queryParameters
+            let after = try query.get("after").map { text -> UUID in
+                guard let value = UUID(uuidString: text) else { throw JobsController.badRequest("after must be a message id") }
+                return value
+            }
+            let limit = Int(try JobsController.integer(query.get("limit"), name: "limit") ?? 100)
+            guard (1...500).contains(limit) else { throw JobsController.badRequest("limit must be between 1 and 500") }
+            let messages = try await api.transaction(input) { connection, principal in
+                try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
+                return try await MessageStore(tenant: principal.tenant).list(ticket: id, after: after, limit: limit, on: connection, logger: api.logger)
+            }
+            return try JSONResponse.encode(Messages(messages: messages, next: messages.count == limit ? messages.last?.id : nil))
+        }
+        routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply)) { request, context, input in
+            let id = try ConversationAPI.uuid(context)
+            let body = try ConversationAPI.decode(OutboundRequest.self, input)
+            let message = try await api.transaction(input) { connection, principal in
+                try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
+                return try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
+                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[RequestIDMiddleware.headerName],
+                          on: connection, logger: api.logger)
+            }
+            return try JSONResponse.encode(message, status: body.type == "note" ? .created : .accepted)
+        }
+    }
+
+    static func filter(_ query: URI.QueryParameters, principal: Principal) throws -> TicketFilter {
+        var filter = TicketFilter()
+        if let status = query.get("status") {
+            guard Ticket.statuses.contains(status) else { throw JobsController.badRequest("status must be one of \(Ticket.statuses.joined(separator: ", "))") }
+            filter.status = status
+        }
+        switch query.get("assignee") {
+        case nil: break
+        case "none": filter.unassigned = true
+        case "me":
+            guard let user = principal.userID else { throw JobsController.badRequest("assignee=me needs a signed-in user") }
+            filter.assignee = user.rawValue
+        case let text?:
+            guard let id = UUID(uuidString: text) else { throw JobsController.badRequest("assignee must be a user id, me or none") }
+            filter.assignee = id
+        }
+        filter.team = query.get("team")
+        if let channel = query.get("channel") {
+            guard let kind = ChannelKind(rawValue: channel) else { throw JobsController.badRequest("channel must be whatsapp, instagram, webchat or email") }
+            filter.channel = kind
+        }
+        filter.tag = query.get("tag")?.lowercased()
+        if let contact = query.get("contact") {
+            guard let id = UUID(uuidString: contact) else { throw JobsController.badRequest("contact must be a contact id") }
+            filter.contact = id
+        }
+        if let since = query.get("updated_since") {
+            guard let date = try? Date(since, strategy: .iso8601) else { throw JobsController.badRequest("updated_since must be an RFC 3339 time") }
+            filter.updatedSince = date
+        }
+        if let after = query.get("after") {
+            guard let cursor = TicketCursor(text: after) else { throw JobsController.badRequest("after must be the next value of a previous page") }
+            filter.after = cursor
+        }
+        let limit = Int(try JobsController.integer(query.get("limit"), name: "limit") ?? 50)
+        guard (1...200).contains(limit) else { throw JobsController.badRequest("limit must be between 1 and 200") }
+        filter.limit = limit
+        return filter
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GlavitoCore
+
+/// `delivery.whatsapp_message`: posts one outbound message to the Cloud API (`POST /{phone-number-id}/messages`):
+/// free text rendered in WhatsApp's markup, or an approved template with its body parameters; a reply quotes the
+/// customer's message (`context.message_id`). Our message id travels as `biz_opaque_callback_data`, so status
+/// webhooks can settle a send whose answer was lost.
+struct SendWhatsAppMessageHandler: JobHandler {
+    static let kind = OutboundComposer.jobKind(.whatsapp)
+
+    let graph: GraphAPIClient
+    let support: OutboundSendSupport
+
+    func run(_ job: JobRecord, context: JobContext) async throws {
+        try await support.run(job, context: context) { prepared in
+            var body: [String: Any] = ["messaging_product": "whatsapp", "recipient_type": "individual",
+                                       "biz_opaque_callback_data": prepared.messageID.uuidString.lowercased()]
+            switch prepared.recipient.kind {
+            case .whatsappUser: body["recipient"] = prepared.recipient.value
+            case .phone: body["to"] = String(prepared.recipient.value.drop { $0 == "+" })
+            default: body["to"] = prepared.recipient.value
+            }
+            if let reply = prepared.replyToProviderMessageID { body["context"] = ["message_id": reply] }
+            if prepared.type == .template {
+                let template = prepared.content.objectValue["template"]?.objectValue ?? [:]
+                guard case .string(let name) = template["name"] ?? .null, case .string(let language) = template["language"] ?? .null else {
+                    throw OutboundRefusal(title: "Template missing", detail: "the stored message names no template")
+                }
+                var parameters: [[String: String]] = []
+                if case .array(let values) = template["parameters"] ?? .null {
+                    for case .string(let value) in values { parameters.append(["type": "text", "text": value]) }
+                }
+                var payload: [String: Any] = ["name": name, "language": ["code": language]]
+                if !parameters.isEmpty { payload["components"] = [["type": "body", "parameters": parameters]] }
+                body["type"] = "template"
+                body["template"] = payload
+            } else {
+                let text = ChannelFormatter.render(prepared.text, for: .whatsapp)
+                guard text.count <= ChannelFormatter.whatsappTextLimit else {
+                    throw OutboundRefusal(title: "Text too long",
+                                          detail: "WhatsApp takes at most \(ChannelFormatter.whatsappTextLimit) characters; this is \(text.count)")
+                }
+                body["type"] = "text"
+                body["text"] = ["body": text, "preview_url": text.contains("http://") || text.contains("https://")]
+            }
+            let phoneNumberID = prepared.account.externalID ?? ""
+            let answer = try await graph.send(.POST, "\(prepared.account.graphBaseURL)/\(phoneNumberID)/messages",
+                                              token: prepared.secrets.accessToken, json: body)
+            if let error = answer.error { throw error }
+            guard let id = (answer.json["messages"] as? [[String: Any]])?.first?["id"] as? String else {
+                throw GraphAPIClient.GraphError(status: answer.status, code: nil, subcode: nil, message: "the answer names no message id", details: "")
+            }
+            return id
+        }
+    }
+}
