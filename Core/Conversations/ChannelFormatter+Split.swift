@@ -39,8 +39,9 @@ extension ChannelFormatter {
                 end = rest.index(after: end)
             }
             var cut = end
-            if end < rest.endIndex, !rest[end].isWhitespace {
-                cut = paragraph ?? line ?? space ?? (end == rest.startIndex ? rest.index(after: end) : end)
+            if end < rest.endIndex {
+                let wordEnd = rest[end].isWhitespace ? end : space
+                cut = paragraph ?? line ?? wordEnd ?? (end == rest.startIndex ? rest.index(after: end) : end)
             }
             let part = rest[..<cut].trimmingTrailingWhitespace()
             if !part.isEmpty { parts.append(String(part)) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an outbound message is on its way. Statuses only move forward (``rank``), because providers send them out
 /// of order; `failed` ends a message that was not yet delivered.
 public enum DeliveryStatus: String, Sendable, Codable, CaseIterable, Hashable {
