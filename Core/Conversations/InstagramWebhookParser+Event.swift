@@ -15,10 +15,11 @@ extension InstagramWebhookParser {
                 return inbound(id: mid, type: .postback, text: postback.nonEmptyString("title"))
             }
             if let reaction = raw.object("reaction"), let mid = reaction.nonEmptyString("mid") {
-                let emoji = reaction.string("action") == "unreact"
-                    ? nil : reaction.nonEmptyString("emoji") ?? reaction.nonEmptyString("reaction")
-                // A reaction has no id of its own: name it by who reacted to which message when.
-                let id = "reaction:\(senderID):\(mid):\(Int64(timestamp.timeIntervalSince1970 * 1000))"
+                let action = reaction.string("action") == "unreact" ? "unreact" : "react"
+                let emoji = action == "unreact" ? nil : reaction.nonEmptyString("emoji") ?? reaction.nonEmptyString("reaction")
+                // A reaction has no id of its own: name it by what who did to which message when (a retried webhook
+                // gives the same id, a removal at the same millisecond a different one).
+                let id = "\(action):\(senderID):\(mid):\(raw.int("timestamp") ?? 0)"
                 var inbound = inbound(id: id, type: .reaction, text: emoji)
                 inbound.reaction = Reaction(targetProviderMessageID: mid, emoji: emoji)
                 return inbound
