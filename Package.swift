@@ -103,6 +103,7 @@ let package = Package(
             name: "CoreTests",
             dependencies: ["GlavitoCore", "GlavitoTestSupport"],
             path: "Tests/CoreTests",
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -56,9 +56,12 @@ public struct StatusUpdate: Sendable, Codable, Hashable {
 public struct ChannelWebhookBatch: Sendable, Hashable {
     public var messages: [InboundMessage]
     public var statuses: [StatusUpdate]
+    /// Errors not tied to one message (WhatsApp `value.errors[]`).
+    public var errors: [ChannelWebhookError]
 
-    public init(messages: [InboundMessage] = [], statuses: [StatusUpdate] = []) {
+    public init(messages: [InboundMessage] = [], statuses: [StatusUpdate] = [], errors: [ChannelWebhookError] = []) {
         self.messages = messages
         self.statuses = statuses
+        self.errors = errors
     }
 }
