@@ -1,5 +1,6 @@
 import Foundation
 import GlavitoCore
+import HTTPTypes
 import Hummingbird
 import Logging
 import PostgresNIO

@@ -1,5 +1,6 @@
 import Foundation
 import GlavitoCore
+import HTTPTypes
 import Hummingbird
 
 /// `/api/v1/tickets`: list with filters and keyset pages, read, change, and the timeline with replies and notes
@@ -25,7 +26,7 @@ struct TicketsController {
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("/api/v1/tickets", .permission(.ticketsRead)) { request, _, input in
-            let filter = try Self.filter(request.uri.queryParameters, principal: try input.requirePrincipal())
+            let filter = try Self.filter(request, principal: try input.requirePrincipal())
             let page = try await api.transaction(input) { connection, principal in
                 try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
                                                                      teams: principal.teams, on: connection, logger: api.logger)
@@ -55,7 +56,7 @@ struct TicketsController {
             let ticket = try await api.transaction(input) { connection, principal in
                 let store = TicketStore(tenant: principal.tenant)
                 try ConversationAPI.checkScope(try await store.get(id, on: connection, logger: api.logger), principal)
-                return try await store.update(id, changes, actor: ConversationAPI.actor(principal), requestID: request.headers[RequestIDMiddleware.headerName],
+                return try await store.update(id, changes, actor: ConversationAPI.actor(principal), requestID: request.headers[HTTPField.Name("X-Request-Id")!],
                                               on: connection, logger: api.logger)
             }
             return try JSONResponse.encode(ticket)
@@ -81,14 +82,15 @@ struct TicketsController {
             let message = try await api.transaction(input) { connection, principal in
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
-                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[RequestIDMiddleware.headerName],
+                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[HTTPField.Name("X-Request-Id")!],
                           on: connection, logger: api.logger)
             }
             return try JSONResponse.encode(message, status: body.type == "note" ? .created : .accepted)
         }
     }
 
-    static func filter(_ query: URI.QueryParameters, principal: Principal) throws -> TicketFilter {
+    static func filter(_ request: Request, principal: Principal) throws -> TicketFilter {
+        let query = request.uri.queryParameters
         var filter = TicketFilter()
         if let status = query.get("status") {
             guard Ticket.statuses.contains(status) else { throw JobsController.badRequest("status must be one of \(Ticket.statuses.joined(separator: ", "))") }

@@ -73,7 +73,9 @@ struct ChannelRig: Sendable {
 
     /// A new tenant with a WhatsApp (or Instagram) channel registered with the fake, whose webhooks reach us.
     func connect(_ kind: ChannelKind, tenant existing: (TenantID, String)? = nil, externalID: String? = nil) async throws -> Channel {
-        let (tenant, slug) = try await existing ?? dbs.makeTenant(prefix: "ch")
+        var made = existing
+        if made == nil { made = try await dbs.makeTenant(prefix: "ch") }
+        guard let (tenant, slug) = made else { throw RigError(message: "no tenant") }
         let external = externalID ?? "\(kind == .whatsapp ? "PN" : "IG")\(UInt32.random(in: 100_000...999_999))"
         let secrets = ChannelSecrets(accessToken: "token-\(UUID().uuidString)", appSecret: "secret-\(UUID().uuidString)",
                                      verifyToken: "verify-\(UUID().uuidString)")
