@@ -177,3 +177,37 @@ struct ChannelRig: Sendable {
         return try await condition()
     }
 }
+
+extension ChannelRig {
+    /// A `glavito-worker` process serving only `tenant`, storing attachments under a fresh directory.
+    func startWorker(_ tenant: TenantID, attachments: URL, extra: [String: String] = [:]) async throws -> ManagedProcess {
+        let settings = [
+            "GLAVITO_WORKER_TENANTS": tenant.description, "GLAVITO_WORKER_CONCURRENCY": "4", "GLAVITO_JOBS_POLL_MS": "200",
+            "GLAVITO_JOBS_LEASE_SECONDS": "3", "GLAVITO_JOBS_MAINTENANCE_SECONDS": "1", "GLAVITO_DB_POOL_SIZE": "4",
+            "GLAVITO_SHUTDOWN_TIMEOUT": "3", "GLAVITO_ATTACHMENTS_DIR": attachments.path,
+        ].merging(extra) { _, new in new }
+        let worker = try ManagedProcess(executable: try TestEnvironment.binDirectory().appendingPathComponent("glavito-worker"), arguments: [],
+                                        environment: try TestEnvironment.processEnvironment(extra: settings))
+        guard try await worker.waitForOutput(containing: "worker ready", timeout: .seconds(30)) else {
+            throw RigError(message: "worker did not start:\n\(worker.output.suffix(2000))")
+        }
+        return worker
+    }
+
+    /// Has the fake deliver a fresh text message from `waID` to the channel, timestamped now.
+    func whatsappText(_ text: String, from waID: String, name: String = "Lena Schmidt", to channel: Channel) async throws -> Reply {
+        let id = "wamid.\(UUID().uuidString.replacingOccurrences(of: "-", with: ""))"
+        let reply = try await fake(.POST, "/_fake/whatsapp/webhook", [
+            "phone_number_id": channel.account.externalID ?? "", "signature": "valid",
+            "contacts": [["profile": ["name": name], "wa_id": waID]],
+            "messages": [["from": waID, "id": id, "timestamp": String(Int(Date().timeIntervalSince1970)), "type": "text", "text": ["body": text]]],
+        ])
+        return Reply(status: reply.json["status"] as? Int ?? -1, body: reply.json["body"] as? String ?? reply.body)
+    }
+
+    /// The accepted sends the fake recorded for a channel.
+    func sent(_ channel: String = "whatsapp") async throws -> [[String: Any]] {
+        let reply = try await fake(.GET, "/_fake/sent?channel=\(channel)")
+        return reply.json["requests"] as? [[String: Any]] ?? reply.json["sent"] as? [[String: Any]] ?? []
+    }
+}
