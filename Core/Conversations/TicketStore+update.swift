@@ -25,7 +25,7 @@ extension TicketStore {
             UPDATE tickets SET
                 subject = \(changes.subject ?? before.subject), status = \(status), priority = \(changes.priority ?? before.priority),
                 assignee_id = \(assignee), team = \(team), tags = \(tags), custom_fields = \(try JSONCoding.encode(fields))::jsonb,
-                snoozed_until = CASE WHEN \(status) = 'snoozed' THEN \(changes.snoozedUntil) ELSE NULL END,
+                snoozed_until = CASE WHEN \(status) = 'snoozed' THEN \(changes.snoozedUntil)::timestamptz ELSE NULL END,
                 resolved_at = CASE WHEN \(status) = 'resolved' AND status <> 'resolved' THEN now()
                                    WHEN \(status) IN ('open', 'pending', 'snoozed') THEN NULL ELSE resolved_at END,
                 closed_at = CASE WHEN \(status) = 'closed' AND status <> 'closed' THEN now()
