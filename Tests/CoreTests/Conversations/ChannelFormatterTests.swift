@@ -62,6 +62,8 @@ struct ChannelFormatterTests {
         #expect(!quoted.contains(#""onmouseover"#) && !quoted.contains("'>") && !quoted.contains("<b>"), "\(quoted)")
         #expect(quoted.contains(#"href="https://example.com/&quot;onmouseover=&quot;alert(1""#))
         #expect(ChannelFormatter.render("`<b>` & \"q\"", for: .html) == "<p><code>&lt;b&gt;</code> &amp; &quot;q&quot;</p>")
+        // A combining mark makes `"\u{301}` one Character; the quote must still be escaped.
+        #expect(HTMLText.escape("\"\u{301} onmouseover=x <\u{338}") == "&quot;\u{301} onmouseover=x &lt;\u{338}")
     }
 
     @Test("inbound WhatsApp formatting becomes safe HTML; other channels are escaped text")
