@@ -10,10 +10,7 @@ struct InstagramWebhookParserTests {
 
     /// The one message of fixture `name`.
     func message(_ name: String) throws -> InboundMessage {
-        let batch = try InstagramWebhookParser.parse(try MetaFixture.body("instagram", name))
-        #expect(batch.statuses.isEmpty)
-        #expect(batch.messages.count == 1)
-        return try #require(batch.messages.first, "\(name) has no message")
+        try MetaFixture.onlyMessage("instagram", name) { try InstagramWebhookParser.parse($0) }
     }
 
     @Test("a text message: the business is the recipient, the customer the sender, time in milliseconds")
