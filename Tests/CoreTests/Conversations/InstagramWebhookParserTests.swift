@@ -121,5 +121,8 @@ struct InstagramWebhookParserTests {
         #expect(throws: ChannelPayloadError.notJSON) { try InstagramWebhookParser.parse(Array("{".utf8)) }
         let unknown = #"{"object":"instagram","entry":[{"id":"IG_ACCOUNT_ID","time":1,"messaging":[{"sender":{"id":"IGSID_CUSTOMER"},"recipient":{"id":"IG_ACCOUNT_ID"},"timestamp":1749416383123,"optin":{"ref":"x"}}]}]}"#
         #expect(try InstagramWebhookParser.parse(Array(unknown.utf8)) == ChannelWebhookBatch())
+        let wrapped = #"{"object":"instagram","entry":[{"id":"IG_ACCOUNT_ID","time":1,"changes":[{"field":"messages","value":{"sender":{"id":"IGSID_CUSTOMER"},"recipient":{"id":"IG_ACCOUNT_ID"},"timestamp":"1749416383123","message":{"mid":"MID_TEST","text":"test"}}}]}]}"#
+        let test = try #require(try InstagramWebhookParser.parse(Array(wrapped.utf8)).messages.first)
+        #expect(test.providerMessageID == "MID_TEST" && test.text == "test" && test.accountID == "IG_ACCOUNT_ID")
     }
 }
