@@ -1,18 +1,9 @@
+import GlavitoCore
+
 /// Escaping for text and attribute values placed into HTML.
 enum HTML {
+    /// `text` escaped for element content and quoted attributes (``HTMLText/escape(_:)``).
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 }

@@ -33,7 +33,7 @@ public enum ChannelFormatter {
             let renderer = InlineRenderer(target: .html)
             return InlineMarkup.parse(normalised, dialect: .whatsapp).map(renderer.render).joined()
         case .instagram, .webchat, .email:
-            return HTML.escapeWithBreaks(normalised)
+            return HTMLText.escapeWithBreaks(normalised)
         }
     }
 }

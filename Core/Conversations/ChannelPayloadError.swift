@@ -7,6 +7,7 @@ public enum ChannelPayloadError: Error, Sendable, Hashable, CustomStringConverti
     /// A field the payload cannot be understood without is missing or has the wrong type (a JSON path).
     case missingField(String)
 
+    /// What was wrong with the body, for logs and the webhook response.
     public var description: String {
         switch self {
         case .notJSON:

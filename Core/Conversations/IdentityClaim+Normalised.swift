@@ -24,7 +24,8 @@ extension IdentityClaim {
     }
 
     /// `local@domain.tld`, lower-cased: one `@`, no whitespace, a domain of non-empty dot-separated labels and a
-    /// top-level label of at least two letters; at most 254 characters.
+    /// top-level label of at least two letters, digits or hyphens with a letter among them (so `xn--p1ai` passes and
+    /// `123` does not); at most 254 characters.
     static func normalisedEmail(_ raw: String) -> String? {
         let email = raw.trimmingWhitespace().lowercased()
         guard email.count <= 254, !email.contains(where: \.isWhitespace) else { return nil }
@@ -32,7 +33,8 @@ extension IdentityClaim {
         guard parts.count == 2, !parts[0].isEmpty else { return nil }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
-              tld.count >= 2, tld.allSatisfy(\.isLetter) else { return nil }
+              tld.count >= 2, tld.allSatisfy({ $0.isLetter || $0.isASCIIDigit || $0 == "-" }), tld.contains(where: \.isLetter)
+        else { return nil }
         return email
     }
 }

@@ -1,5 +1,8 @@
 /// Parses inline markup (see ``InlineMarkup``) over an array of characters.
 struct InlineParser {
+    static let http = Array("http://")
+    static let https = Array("https://")
+
     let characters: [Character]
     let dialect: InlineMarkup.Dialect
 
@@ -8,12 +11,13 @@ struct InlineParser {
         var nodes: [InlineMarkup] = []
         var pending = ""
         var index = range.lowerBound
+        var exhausted: [String: Int] = [:]
         func flush() {
             if !pending.isEmpty { nodes.append(.text(pending)) }
             pending = ""
         }
         while index < range.upperBound {
-            if let (node, next) = span(at: index, in: range) {
+            if let (node, next) = span(at: index, in: range, exhausted: &exhausted) {
                 flush()
                 nodes.append(node)
                 index = next
@@ -26,11 +30,21 @@ struct InlineParser {
         return nodes
     }
 
-    /// The node starting at `index`, and where the text after it starts.
-    func span(at index: Int, in range: Range<Int>) -> (InlineMarkup, Int)? {
+    /// The node starting at `index`, and where the text after it starts. `exhausted` remembers, per marker, the
+    /// earliest start from which no closing marker was found in `range`, so that a text full of unpaired markers
+    /// is not searched again and again (a closer found from a later start would have been found from that one).
+    func span(at index: Int, in range: Range<Int>, exhausted: inout [String: Int]) -> (InlineMarkup, Int)? {
+        func search(_ key: String, from start: Int, _ find: () -> Int?) -> Int? {
+            if let failed = exhausted[key], failed <= start { return nil }
+            let found = find()
+            if found == nil { exhausted[key] = start }
+            return found
+        }
         for (marker, verbatim) in [(dialect.mono, true), (dialect.code, false)] {
-            guard let marker, matches(marker, at: index, before: range.upperBound),
-                  let close = find(marker, from: index + marker.count + 1, before: range.upperBound) else { continue }
+            guard let marker, matches(marker, at: index, before: range.upperBound) else { continue }
+            let start = index + marker.count + 1
+            guard let close = search(String(marker), from: start, { find(marker, from: start, before: range.upperBound) })
+            else { continue }
             let inner = String(characters[(index + marker.count)..<close])
             return (verbatim ? .mono(inner) : .code(inner), close + marker.count)
         }
@@ -39,7 +53,10 @@ struct InlineParser {
         }
         if let url = bareURL(at: index, before: range.upperBound) { return url }
         for (marker, style) in dialect.emphasis where opens(marker, at: index, before: range.upperBound) {
-            guard let close = closer(marker, from: index + marker.count + 1, before: range.upperBound) else { continue }
+            let start = index + marker.count + 1
+            guard let close = search("emphasis" + String(marker), from: start, {
+                closer(marker, from: start, before: range.upperBound)
+            }) else { continue }
             let inner = parse((index + marker.count)..<close)
             let node: InlineMarkup = switch style {
             case .bold: .bold(inner)
@@ -51,11 +68,12 @@ struct InlineParser {
         return nil
     }
 
-    /// `[label](url)` at `index`: the label on one line, the URL without whitespace.
+    /// `[label](url)` at `index`: a label without brackets on one line, a URL without whitespace and brackets.
+    /// (Scans stop at the next bracket, so a text full of `[` is not scanned to its end from each one.)
     func bracketLink(at index: Int, before end: Int) -> (InlineMarkup, Int)? {
-        guard let labelEnd = (index + 1..<end).first(where: { characters[$0] == "]" || characters[$0] == "\n" }),
+        guard let labelEnd = (index + 1..<end).first(where: { "[]\n".contains(characters[$0]) }),
               characters[labelEnd] == "]", labelEnd + 1 < end, characters[labelEnd + 1] == "(",
-              let urlEnd = (labelEnd + 2..<end).first(where: { characters[$0] == ")" || characters[$0].isWhitespace }),
+              let urlEnd = (labelEnd + 2..<end).first(where: { "()[]".contains(characters[$0]) || characters[$0].isWhitespace }),
               characters[urlEnd] == ")", urlEnd > labelEnd + 2 else { return nil }
         let label = String(characters[(index + 1)..<labelEnd])
         return (.link(label: label, url: String(characters[(labelEnd + 2)..<urlEnd])), urlEnd + 1)
@@ -64,8 +82,9 @@ struct InlineParser {
     /// A bare `http://` or `https://` URL starting a word at `index`, without trailing punctuation.
     func bareURL(at index: Int, before end: Int) -> (InlineMarkup, Int)? {
         guard index == 0 || !characters[index - 1].isLetter && !characters[index - 1].isNumber,
-              matches(Array("http://"), at: index, before: end, ignoringCase: true)
-                || matches(Array("https://"), at: index, before: end, ignoringCase: true) else { return nil }
+              characters[index] == "h" || characters[index] == "H",
+              matches(Self.http, at: index, before: end, ignoringCase: true)
+                || matches(Self.https, at: index, before: end, ignoringCase: true) else { return nil }
         var stop = (index..<end).first(where: { characters[$0].isWhitespace }) ?? end
         while stop > index, ".,;:!?'\"".contains(characters[stop - 1])
                 || characters[stop - 1] == ")" && !characters[index..<stop].contains("(") {

@@ -16,7 +16,7 @@ struct InlineRenderer {
         }
     }
 
-    /// A block as HTML.
+    /// A block as HTMLText.
     func htmlBlock(_ block: MarkupBlock) -> String {
         switch block {
         case .paragraph(let text):
@@ -27,7 +27,7 @@ struct InlineRenderer {
             let open = start == 1 ? "<ol>" : "<ol start=\"\(start)\">"
             return open + items.map { "<li>" + inline($0) + "</li>" }.joined() + "</ol>"
         case .code(let code):
-            return "<pre>" + HTML.escape(code) + "</pre>"
+            return "<pre>" + HTMLText.escape(code) + "</pre>"
         }
     }
 
@@ -39,7 +39,7 @@ struct InlineRenderer {
     /// One inline node, rendered.
     func render(_ node: InlineMarkup) -> String {
         switch (node, target) {
-        case (.text(let text), .html): return HTML.escapeWithBreaks(text)
+        case (.text(let text), .html): return HTMLText.escapeWithBreaks(text)
         case (.text(let text), _): return text
         case (.bold(let inner), _): return wrap(inner, whatsapp: "*", html: "strong")
         case (.italic(let inner), _): return wrap(inner, whatsapp: "_", html: "em")
@@ -47,13 +47,13 @@ struct InlineRenderer {
         case (.code(let code), .whatsapp): return "`" + code + "`"
         case (.mono(let code), .whatsapp): return "```" + code + "```"
         case (.code(let code), .plain), (.mono(let code), .plain): return code
-        case (.code(let code), .html): return "<code>" + HTML.escape(code) + "</code>"
+        case (.code(let code), .html): return "<code>" + HTMLText.escape(code) + "</code>"
         case (.mono(let code), .html):
-            return code.contains("\n") ? "<pre>" + HTML.escape(code) + "</pre>" : "<code>" + HTML.escape(code) + "</code>"
+            return code.contains("\n") ? "<pre>" + HTMLText.escape(code) + "</pre>" : "<code>" + HTMLText.escape(code) + "</code>"
         case (.link(let label, let url), .html):
-            guard HTML.isLinkable(url) else { return HTML.escape(linkText(label: label, url: url)) }
-            return "<a href=\"\(HTML.escape(url))\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">"
-                + HTML.escape(label.isEmpty ? url : label) + "</a>"
+            guard HTMLText.isLinkable(url) else { return HTMLText.escape(linkText(label: label, url: url)) }
+            return "<a href=\"\(HTMLText.escape(url))\" rel=\"noopener noreferrer nofollow\" target=\"_blank\">"
+                + HTMLText.escape(label.isEmpty ? url : label) + "</a>"
         case (.link(let label, let url), _): return linkText(label: label, url: url)
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Reads Instagram Messaging webhooks (`object: instagram`, `entry[].messaging[]`): messages (and echoes of the
-/// business's own), postbacks, reactions and read receipts. Events and keys it does not know are ignored.
+/// business's own), postbacks, reactions and read receipts. Events and keys it does not know are ignored. A deleted
+/// message (`is_deleted`) is a ``MessageContentType/system`` message with ``InboundMessage/isDeletion`` naming the
+/// deleted `mid`; a reaction, which has no id of its own, gets `react:`/`unreact:<sender>:<mid>:<timestamp>`.
 ///
 /// An event's ``InboundMessage/content`` is the whole `messaging[]` element (sender, recipient, timestamp and the
 /// event), serialised with sorted keys.
@@ -15,7 +17,10 @@ public enum InstagramWebhookParser {
         let root = try MetaJSON.envelope(body, expected: object)
         var batch = ChannelWebhookBatch()
         for entry in root.objects("entry") {
-            for event in entry.objects("messaging") {
+            // Events come in `messaging[]`; the dashboard's test sends and some subscriptions wrap one event in a
+            // `changes[]` element with `field: messages` instead.
+            let wrapped = entry.objects("changes").filter { $0.string("field") == "messages" }.compactMap { $0.object("value") }
+            for event in entry.objects("messaging") + wrapped {
                 guard let senderID = event.object("sender")?.nonEmptyString("id") else {
                     throw .missingField("entry[].messaging[].sender.id")
                 }

@@ -60,8 +60,10 @@ struct ChannelFormatterTests {
         }
         let quoted = ChannelFormatter.render(#"[x](https://example.com/"onmouseover="alert(1)) https://e.com/'><b>x"#, for: .html)
         #expect(!quoted.contains(#""onmouseover"#) && !quoted.contains("'>") && !quoted.contains("<b>"), "\(quoted)")
-        #expect(quoted.contains(#"href="https://example.com/&quot;onmouseover=&quot;alert(1""#))
+        #expect(quoted.contains(#"href="https://example.com/&quot;onmouseover=&quot;alert(1"#))
         #expect(ChannelFormatter.render("`<b>` & \"q\"", for: .html) == "<p><code>&lt;b&gt;</code> &amp; &quot;q&quot;</p>")
+        // A combining mark makes `"\u{301}` one Character; the quote must still be escaped.
+        #expect(HTMLText.escape("\"\u{301} onmouseover=x <\u{338}") == "&quot;\u{301} onmouseover=x &lt;\u{338}")
     }
 
     @Test("inbound WhatsApp formatting becomes safe HTML; other channels are escaped text")
@@ -74,5 +76,16 @@ struct ChannelFormatterTests {
         #expect(ChannelFormatter.inboundHTML("```\nlet a = 1\n```", channel: .whatsapp) == "<pre>\nlet a = 1\n</pre>")
         #expect(ChannelFormatter.inboundHTML("<b>hi</b>\n*x* https://example.com", channel: .instagram)
                 == "&lt;b&gt;hi&lt;/b&gt;<br>*x* https://example.com")
+    }
+
+    @Test("long texts full of unpaired markers render in linear time")
+    func unpairedMarkers() {
+        let clock = ContinuousClock()
+        let started = clock.now
+        for text in [String(repeating: "*a _b ~c ```d [e ", count: 8_000), String(repeating: "[", count: 60_000)] {
+            #expect(ChannelFormatter.inboundHTML(text, channel: .whatsapp).count >= text.count)
+            #expect(ChannelFormatter.render(text, for: .html).count >= text.count)
+        }
+        #expect(clock.now - started < .seconds(5))
     }
 }

@@ -10,10 +10,7 @@ struct InstagramWebhookParserTests {
 
     /// The one message of fixture `name`.
     func message(_ name: String) throws -> InboundMessage {
-        let batch = try InstagramWebhookParser.parse(try MetaFixture.body("instagram", name))
-        #expect(batch.statuses.isEmpty)
-        #expect(batch.messages.count == 1)
-        return try #require(batch.messages.first, "\(name) has no message")
+        try MetaFixture.onlyMessage("instagram", name) { try InstagramWebhookParser.parse($0) }
     }
 
     @Test("a text message: the business is the recipient, the customer the sender, time in milliseconds")
@@ -124,5 +121,8 @@ struct InstagramWebhookParserTests {
         #expect(throws: ChannelPayloadError.notJSON) { try InstagramWebhookParser.parse(Array("{".utf8)) }
         let unknown = #"{"object":"instagram","entry":[{"id":"IG_ACCOUNT_ID","time":1,"messaging":[{"sender":{"id":"IGSID_CUSTOMER"},"recipient":{"id":"IG_ACCOUNT_ID"},"timestamp":1749416383123,"optin":{"ref":"x"}}]}]}"#
         #expect(try InstagramWebhookParser.parse(Array(unknown.utf8)) == ChannelWebhookBatch())
+        let wrapped = #"{"object":"instagram","entry":[{"id":"IG_ACCOUNT_ID","time":1,"changes":[{"field":"messages","value":{"sender":{"id":"IGSID_CUSTOMER"},"recipient":{"id":"IG_ACCOUNT_ID"},"timestamp":"1749416383123","message":{"mid":"MID_TEST","text":"test"}}}]}]}"#
+        let test = try #require(try InstagramWebhookParser.parse(Array(wrapped.utf8)).messages.first)
+        #expect(test.providerMessageID == "MID_TEST" && test.text == "test" && test.accountID == "IG_ACCOUNT_ID")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GlavitoCore
 import Testing
 
 /// The raw Meta webhook bodies in `Tests/CoreTests/Fixtures/meta/<channel>/<name>.json`.
@@ -16,5 +17,13 @@ enum MetaFixture {
         let folder = base.appendingPathComponent("Fixtures/meta/\(channel)")
         return try FileManager.default.contentsOfDirectory(atPath: folder.path)
             .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// The message of fixture `name`, which must report exactly one message and nothing else.
+    static func onlyMessage(_ channel: String, _ name: String,
+                            parse: ([UInt8]) throws -> ChannelWebhookBatch) throws -> InboundMessage {
+        let batch = try parse(try body(channel, name))
+        #expect(batch.statuses.isEmpty && batch.errors.isEmpty && batch.messages.count == 1, "\(channel)/\(name)")
+        return try #require(batch.messages.first, "\(channel)/\(name) has no message")
     }
 }

@@ -30,6 +30,8 @@ struct PhoneNumberTests {
         #expect(IdentityClaim.normalised(kind: .phone, value: "12") == nil)
         #expect(IdentityClaim.normalised(kind: .email, value: "  Lena.Schmidt@Example.COM ")
                 == IdentityClaim(kind: .email, value: "lena.schmidt@example.com"))
+        #expect(IdentityClaim.normalised(kind: .email, value: "kunde@beispiel.xn--p1ai")?.value == "kunde@beispiel.xn--p1ai")
+        #expect(IdentityClaim.normalised(kind: .email, value: "Kunde@Пример.РФ")?.value == "kunde@пример.рф")
         #expect(IdentityClaim.normalised(kind: .whatsapp, value: "+49 151 12345678") == IdentityClaim(kind: .whatsapp, value: "4915112345678"))
         #expect(IdentityClaim.normalised(kind: .whatsapp, value: "4915112345678") == IdentityClaim(kind: .whatsapp, value: "4915112345678"))
         #expect(IdentityClaim.normalised(kind: .whatsapp, value: "not a number") == nil)

@@ -14,9 +14,7 @@ struct WhatsAppWebhookParserTests {
 
     /// The one message of fixture `name`.
     func message(_ name: String) throws -> InboundMessage {
-        let batch = try WhatsAppWebhookParser.parse(try MetaFixture.body("whatsapp", name))
-        #expect(batch.statuses.isEmpty)
-        return try #require(batch.messages.first, "\(name) has no message")
+        try MetaFixture.onlyMessage("whatsapp", name) { try WhatsAppWebhookParser.parse($0) }
     }
 
     @Test("a text message: account, ids, sender identities, profile name, time, raw content")

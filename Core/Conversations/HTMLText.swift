@@ -1,7 +1,8 @@
-/// HTML escaping for the channel formatter.
-enum HTML {
-    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and quoted attributes.
-    static func escape(_ text: String) -> String {
+/// Escaping text for HTML (pages, web chat, email).
+public enum HTMLText {
+    /// `text` with `&`, `<`, `>`, `"` and `'` escaped, safe in element content and quoted attributes. Works on Unicode
+    /// scalars, so a combining mark after a quote (one `Character` with it) cannot keep the quote unescaped.
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
