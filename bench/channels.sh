@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The inbound channel benchmark (issue 6). On a fresh local PostgreSQL 15 cluster with fsync on, a release
+# `glavito serve` takes signed WhatsApp webhooks (one text message each, from 2,000 customers, so contacts and
+# tickets are created and then reused) posted by `glavito benchmark whatsapp-inbound`, and prints the rate of
+# committed messages and the receipt-to-visible latency percentiles (target: >= 1,000 messages/s, p99 < 100 ms).
+# Environment: BENCH_MESSAGES (default 20000), BENCH_BIN_DIR (use these binaries instead of building release ones).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MESSAGES="${BENCH_MESSAGES:-20000}"
+
+# shellcheck source=lib/cluster.bash
+. "$here/lib/cluster.bash"
+bench_setup channels glavito
+export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json GLAVITO_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
+bench_start_cluster
+http_port="$(bench_free_port)"
+GLAVITO_HTTP_PORT="$http_port" GLAVITO_DB_POOL_SIZE=20 "$bin/glavito" serve >"$state/serve.log" 2>&1 &
+bench_pids+=($!)
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.2; done
+echo "bench/channels: PostgreSQL $("$root/infra/postgres.sh" psql -At -c 'SHOW server_version') on 127.0.0.1:$port, fsync on, $(nproc) cores"
+for connections in 8 32; do
+  "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages "$MESSAGES" --concurrency "$connections"
+done
+# A paced run well below the ceiling shows the latency at a steady load.
+"$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages 5000 --concurrency 4
