@@ -41,7 +41,7 @@ public struct InboundIngestor: Sendable {
                        logger: Logger) async throws -> Outcome {
         var outcome = Outcome()
         let settings = try await ConversationSettings.load(on: connection, logger: logger)
-        let events = ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())")
+        var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())"))
         let messages = MessageStore(tenant: tenant)
         for message in batch.messages {
             // Serialise deliveries of the same provider message (a webhook retried while the first is still running).
@@ -49,8 +49,8 @@ public struct InboundIngestor: Sendable {
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             if message.isDeletion {
                 if let hit = try await messages.markDeleted(providerID: message.providerMessageID, account: account.id, on: connection, logger: logger) {
-                    try await events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                            ["message_id": hit.message.uuidString.lowercased()], on: connection, logger: logger)
+                    try events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                            ["message_id": hit.message.uuidString.lowercased()])
                     outcome.updates += 1
                 }
                 continue
@@ -59,9 +59,8 @@ public struct InboundIngestor: Sendable {
             // reaction to a message we do not have is kept as a row of its own.
             if let reaction = message.reaction,
                let hit = try await messages.react(reaction, account: account.id, on: connection, logger: logger) {
-                try await events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                        ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""],
-                                        on: connection, logger: logger)
+                try events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                        ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""])
                 outcome.updates += 1
                 continue
             }
@@ -69,7 +68,7 @@ public struct InboundIngestor: Sendable {
                 outcome.duplicates += 1
                 continue
             }
-            outcome.stored.append(try await store(message, account: account, settings: settings, events: events, on: connection, logger: logger))
+            outcome.stored.append(try await store(message, account: account, settings: settings, events: &events, on: connection, logger: logger))
         }
         for status in batch.statuses {
             guard let hit = try await messages.apply(status, account: account.id, on: connection, logger: logger) else {
@@ -79,26 +78,27 @@ public struct InboundIngestor: Sendable {
             outcome.statusesApplied += 1
             var extra = ["message_id": hit.message.uuidString.lowercased(), "delivery_status": status.status.rawValue]
             if let code = status.errorCode { extra["error_code"] = String(code) }
-            try await events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                    extra, on: connection, logger: logger)
+            try events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                    extra)
         }
+        try await events.flush(on: connection, logger: logger)
         return outcome
     }
 
-    func store(_ message: InboundMessage, account: ChannelAccount, settings: ConversationSettings, events: ConversationEvents,
+    func store(_ message: InboundMessage, account: ChannelAccount, settings: ConversationSettings, events: inout ConversationEventBuffer,
                on connection: PostgresConnection, logger: Logger) async throws -> UUID {
         let id = UUID()
         let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
         let resolution = try await directory.resolve(message.sender, profileName: message.isEcho ? nil : message.profileName,
                                                      sourceMessage: id, on: connection, logger: logger)
         if resolution.createdContact {
-            try await events.contact("contact.created", resolution.contactID, ["channel": message.channel.rawValue], on: connection, logger: logger)
+            try events.contact("contact.created", resolution.contactID, ["channel": message.channel.rawValue])
         }
         for link in resolution.links {
             var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason,
                         "message_id": id.uuidString.lowercased()]
             if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
-            try await events.contact("contact.identity_linked", resolution.contactID, data, on: connection, logger: logger)
+            try events.contact("contact.identity_linked", resolution.contactID, data)
         }
         let tickets = TicketStore(tenant: tenant)
         let subject = message.text.map { String($0.prefix(120)) } ?? message.type.rawValue
@@ -133,13 +133,13 @@ public struct InboundIngestor: Sendable {
         try await tickets.touch(ticket.id, direction: direction, channel: message.channel, account: account.id, at: message.sentAt,
                                 on: connection, logger: logger)
         if created {
-            try await events.ticket("ticket.created", ticket, ["channel": message.channel.rawValue], on: connection, logger: logger)
+            try events.ticket("ticket.created", ticket, ["channel": message.channel.rawValue])
         } else if reopened {
-            try await events.ticket("ticket.reopened", ticket, [:], on: connection, logger: logger)
+            try events.ticket("ticket.reopened", ticket, [:])
         }
-        try await events.ticket(message.isEcho ? "message.sent" : "message.received", ticket,
+        try events.ticket(message.isEcho ? "message.sent" : "message.received", ticket,
                                 ["message_id": id.uuidString.lowercased(), "channel": message.channel.rawValue, "type": message.type.rawValue,
-                                 "direction": direction], on: connection, logger: logger)
+                                 "direction": direction])
         return id
     }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Conversation events collected during a transaction and appended at its end, ordered by partition.
+///
+/// An append locks its partition's head until the transaction ends. Appending as the work goes would hold those
+/// locks through the rest of the transaction (serialising every writer of the partition) and take them in
+/// whatever order the work happens to touch streams, so two ingests could deadlock. Appending everything last, in
+/// partition order, keeps the locks short and always taken in the same order.
+public struct ConversationEventBuffer: Sendable {
+    /// Who causes the events and in which request.
+    public let events: ConversationEvents
+    private var pending: [(stream: String, event: NewEvent)] = []
+
+    /// Creates an empty buffer appending as `events` would.
+    public init(_ events: ConversationEvents) {
+        self.events = events
+    }
+
+    /// Queues `type` for the ticket's stream with the ticket's scope and `extra` facts.
+    public mutating func ticket(_ type: String, _ ticket: Ticket, _ extra: [String: String] = [:]) throws {
+        let data = ticket.scope.merging(extra) { $1 }
+        pending.append(("ticket/\(ticket.id.uuidString.lowercased())", try NewEvent(type: type, value: data, metadata: events.metadata)))
+    }
+
+    /// Queues `type` for the contact's stream.
+    public mutating func contact(_ type: String, _ contact: UUID, _ data: [String: String]) throws {
+        var data = data
+        data["contact_id"] = contact.uuidString.lowercased()
+        pending.append(("contact/\(contact.uuidString.lowercased())", try NewEvent(type: type, value: data, metadata: events.metadata)))
+    }
+
+    /// Appends everything queued, stream by stream in partition order (events of a stream keep their order), and
+    /// empties the buffer.
+    public mutating func flush(on connection: PostgresConnection, logger: Logger) async throws {
+        guard !pending.isEmpty else { return }
+        var order: [String] = []
+        var byStream: [String: [NewEvent]] = [:]
+        for (stream, event) in pending {
+            if byStream[stream] == nil { order.append(stream) }
+            byStream[stream, default: []].append(event)
+        }
+        let rows = try await connection.query("""
+            SELECT s.stream FROM unnest(\(order)::text[]) AS s (stream)
+            ORDER BY glavito_event_partition(\(events.tenant.rawValue), s.stream), s.stream
+            """, logger: logger)
+        var sorted: [String] = []
+        for try await stream in rows.decode(String.self) { sorted.append(stream) }
+        for stream in sorted {
+            try await EventStore.append(byStream[stream] ?? [], to: stream, tenant: events.tenant, on: connection, logger: logger)
+        }
+        pending.removeAll()
+    }
+}
