@@ -20,6 +20,13 @@ final class ChannelAccountCache: Sendable {
         self.lifetime = lifetime
     }
 
+    /// The cached entry for `channel` if it is younger than ``lifetime`` (a channel disabled meanwhile still takes
+    /// webhooks until then).
+    func cached(_ channel: UUID) -> Entry? {
+        guard let cached = entries.withLock({ $0[channel] }), cached.loadedAt.duration(to: .now) < lifetime else { return nil }
+        return cached
+    }
+
     /// The cached entry for `channel`, or the one `load` returns (then cached).
     func entry(_ channel: UUID, fresh: Bool = false, load: () async throws -> Entry) async throws -> Entry {
         if !fresh, let cached = entries.withLock({ $0[channel] }), cached.loadedAt.duration(to: .now) < lifetime {

@@ -33,10 +33,14 @@ struct ChannelWebhookController {
             throw Self.unknownChannel
         }
         let database = identity.database
+        if !fresh, let cached = cache.cached(channel) {
+            guard cached.account.kind == kind else { throw Self.unknownChannel }
+            return cached
+        }
         guard let found = try await ChannelAccountStore.resolve(channel, database: database), found.kind == kind, found.enabled else {
             throw Self.unknownChannel
         }
-        return try await cache.entry(channel, fresh: fresh) {
+        return try await cache.entry(channel, fresh: true) {
             try await database.withTenantTransaction(found.tenant) { connection in
                 let store = ChannelAccountStore(tenant: found.tenant, keyRing: identity.keyRing)
                 return ChannelAccountCache.Entry(tenant: found.tenant, account: try await store.get(channel, on: connection, logger: database.logger),

@@ -44,7 +44,11 @@ struct TenantsCommand: AsyncParsableCommand {
             }
             let logger = Logger(label: "glavito.tenants")
             let parsed = definitions
-            let needsIdentity = parsed.contains { !$0.users.isEmpty || !$0.roles.isEmpty }
+            let needsIdentity = parsed.contains { !$0.users.isEmpty || !$0.roles.isEmpty || !$0.channels.isEmpty }
+            let channels: [TenantChannelsApplier.Resolved]
+            do { channels = try TenantChannelsApplier.resolve(parsed, environment: ProcessInfo.processInfo.environment) } catch {
+                throw CommandEnvironment.fail("nothing applied: \(error)")
+            }
             do {
                 let (outcomes, logins) = try await Database.withRunning(url: config.platformDatabase, logger: logger) { database in
                     guard needsIdentity else {
@@ -56,16 +60,23 @@ struct TenantsCommand: AsyncParsableCommand {
                     }
                     let applier = TenantMembersApplier(identity: identity, generatePassword: PasswordGenerator.generate)
                     let prepared = try await applier.prepare(parsed)
-                    // Tenants, roles and users commit together, or not at all.
-                    return try await TenantDirectory(platform: database).apply(parsed) { connection, ids in
-                        try await applier.apply(prepared, tenantIDs: ids, on: connection)
+                    // Tenants, roles, users and channels commit together, or not at all.
+                    let (outcomes, (logins, applied)) = try await TenantDirectory(platform: database).apply(parsed) { connection, ids in
+                        (try await applier.apply(prepared, tenantIDs: ids, on: connection),
+                         try await TenantChannelsApplier(keyRing: identity.keyRing).apply(channels, tenantIDs: ids, on: connection, logger: logger))
                     }
+                    for channel in applied {
+                        print("\(channel.slug): channel '\(channel.name)' \(channel.created ? "created" : "updated") \(channel.id.uuidString.lowercased())")
+                    }
+                    return (outcomes, logins)
                 }
                 for (slug, outcome) in outcomes { print("\(slug): \(outcome.rawValue)") }
                 try report(logins)
             } catch let error as TenantDirectory.ApplyError {
                 throw CommandEnvironment.fail("nothing applied: \(error)")
             } catch let error as IdentityError {
+                throw CommandEnvironment.fail("nothing applied: \(error)")
+            } catch let error as ConversationError {
                 throw CommandEnvironment.fail("nothing applied: \(error)")
             }
         }

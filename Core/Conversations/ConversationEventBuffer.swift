@@ -41,12 +41,15 @@ public struct ConversationEventBuffer: Sendable {
             if byStream[stream] == nil { order.append(stream) }
             byStream[stream, default: []].append(event)
         }
-        let rows = try await connection.query("""
-            SELECT s.stream FROM unnest(\(order)::text[]) AS s (stream)
-            ORDER BY glavito_event_partition(\(events.tenant.rawValue), s.stream), s.stream
-            """, logger: logger)
-        var sorted: [String] = []
-        for try await stream in rows.decode(String.self) { sorted.append(stream) }
+        var sorted = order
+        if order.count > 1 {
+            let rows = try await connection.query("""
+                SELECT s.stream FROM unnest(\(order)::text[]) AS s (stream)
+                ORDER BY glavito_event_partition(\(events.tenant.rawValue), s.stream), s.stream
+                """, logger: logger)
+            sorted.removeAll()
+            for try await stream in rows.decode(String.self) { sorted.append(stream) }
+        }
         for stream in sorted {
             try await EventStore.append(byStream[stream] ?? [], to: stream, tenant: events.tenant, on: connection, logger: logger)
         }

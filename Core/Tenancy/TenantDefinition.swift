@@ -20,6 +20,8 @@ public struct TenantDefinition: Sendable, Equatable {
     public var users: [TenantUserDefinition] = []
     /// Custom roles.
     public var roles: [TenantRoleDefinition] = []
+    /// Channel accounts (`channels:`), applied with their secrets read from the environment.
+    public var channels: [TenantChannelDefinition] = []
 
     /// Creates a definition.
     public init(

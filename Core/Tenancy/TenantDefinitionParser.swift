@@ -9,7 +9,7 @@ public struct TenantDefinitionParser: Sendable {
     static let topLevelKeys: Set<String> = [
         "slug", "name", "status", "plan", "domains", "branding", "settings", "users", "roles", "teams", "custom_fields", "channels",
     ]
-    static let reservedKeys: Set<String> = ["teams", "custom_fields", "channels"]
+    static let reservedKeys: Set<String> = ["teams", "custom_fields"]
     static let brandingKeys: Set<String> = ["name", "logo", "colors"]
     static let colorKeys: Set<String> = ["primary", "accent", "background", "text"]
 
@@ -88,6 +88,7 @@ public struct TenantDefinitionParser: Sendable {
         )
         definition.roles = try TenantMembersParser.roles(top["roles"], reader: reader)
         definition.users = try TenantMembersParser.users(top["users"], roles: Set(definition.roles.map(\.key)), reader: reader)
+        definition.channels = try TenantChannelsParser.channels(top["channels"], reader: reader)
         return definition
     }
 

@@ -78,6 +78,61 @@ struct IdentityCLITests {
         }
     }
 
+    @Test("tenants apply connects the channels a file lists, with secrets from the environment, sealed; a missing variable applies nothing")
+    func tenantsApplyChannels() async throws {
+        try await TestDatabases.with { dbs in
+            let slug = "channels-\(UUID().uuidString.prefix(8).lowercased())"
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-\(slug)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let file = directory.appendingPathComponent("\(slug).yaml")
+            let phoneNumberID = "PN\(UInt32.random(in: 100_000...999_999))"
+            try """
+                slug: \(slug)
+                name: Channels
+                channels:
+                  - kind: whatsapp
+                    name: Shop WhatsApp
+                    external_id: "\(phoneNumberID)"
+                    settings:
+                      waba_id: "123"
+                      api_base_url: ${TEST_GRAPH_URL}
+                    secrets_env:
+                      access_token: TEST_WA_TOKEN
+                      app_secret: TEST_WA_SECRET
+                      verify_token: TEST_WA_VERIFY
+                  - kind: webchat
+                    name: Website
+                """.write(to: file, atomically: true, encoding: .utf8)
+            let refused = try await glavito(["tenants", "apply", file.path], extra: ["TEST_WA_TOKEN": "t", "TEST_GRAPH_URL": "http://127.0.0.1:1/v21.0"])
+            #expect(refused.status != 0 && refused.output.contains("TEST_WA_SECRET"), "\(refused.output)")
+            #expect(try await TenantDirectory(platform: dbs.platform).list().contains { $0.slug == slug } == false, "nothing was applied")
+            let environment = ["TEST_WA_TOKEN": "token-1", "TEST_WA_SECRET": "secret-1", "TEST_WA_VERIFY": "verify-1",
+                               "TEST_GRAPH_URL": "http://127.0.0.1:1/v21.0"]
+            let applied = try await glavito(["tenants", "apply", file.path], extra: environment)
+            #expect(applied.status == 0 && applied.output.contains("channel 'Shop WhatsApp' created"), "\(applied.output)")
+            let again = try await glavito(["tenants", "apply", file.path], extra: environment.merging(["TEST_WA_TOKEN": "token-2"]) { $1 })
+            #expect(again.status == 0 && again.output.contains("channel 'Shop WhatsApp' updated"), "\(again.output)")
+            let tenant = try #require(try await TenantDirectory(platform: dbs.platform).list().first { $0.slug == slug }).id
+            let config = try GlavitoConfig.load(from: TestEnvironment.processEnvironment())
+            let keyRing = try IdentityService(database: dbs.app, config: config.identity).keyRing
+            let (accounts, secrets, clear) = try await dbs.app.withTenantTransaction(tenant) { connection in
+                let store = ChannelAccountStore(tenant: tenant, keyRing: keyRing)
+                let accounts = try await store.list(on: connection, logger: TestDatabases.logger)
+                let whatsapp = try #require(accounts.first { $0.kind == .whatsapp })
+                let rows = try await connection.query("""
+                    SELECT count(*)::int FROM channel_accounts WHERE position('token-2' in encode(secrets_sealed, 'escape')) > 0
+                    """, logger: TestDatabases.logger)
+                var clear = 0
+                for try await count in rows.decode(Int.self) { clear = count }
+                return (accounts, try await store.secrets(of: whatsapp.id, on: connection, logger: TestDatabases.logger), clear)
+            }
+            #expect(accounts.count == 2 && accounts.first { $0.kind == .whatsapp }?.settings["api_base_url"] == "http://127.0.0.1:1/v21.0")
+            #expect(secrets == ChannelSecrets(accessToken: "token-2", appSecret: "secret-1", verifyToken: "verify-1"))
+            #expect(clear == 0, "secrets are sealed at rest")
+        }
+    }
+
     @Test("operators create prints a password and an authenticator URI once; a second create with the same email fails")
     func operators() async throws {
         let email = "cli-op-\(UUID().uuidString.prefix(8).lowercased())@platform.test"
