@@ -97,6 +97,50 @@ struct ChannelOutboundTests {
         }
     }
 
+    @Test("an Instagram reply longer than 1,000 bytes goes out in word-boundary parts; after a day it carries the HUMAN_AGENT tag")
+    func instagramReplies() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.instagram)
+            let worker = try await rig.startWorker(channel.tenant, attachments: try Self.temporaryDirectory())
+            defer { worker.send(SIGKILL) }
+            let key = try await rig.key([.ticketsRead, .ticketsReply], channel)
+            let inbound = try await rig.fake(.POST, "/_fake/instagram/webhook", [
+                "ig_id": channel.account.externalID ?? "", "signature": "valid",
+                "messaging": [["sender": ["id": "IGSID_42"], "recipient": ["id": channel.account.externalID ?? ""],
+                               "timestamp": Int(Date().timeIntervalSince1970 * 1000),
+                               "message": ["mid": "m_in_\(UInt32.random(in: 0...UInt32.max))", "text": "Habt ihr das in Größe M?"]]],
+            ])
+            #expect(inbound.json["status"] as? Int == 200, "\(inbound.body)")
+            let ticket = try await Self.ticketID(rig, channel, key)
+            // 2,600+ bytes of multi-byte text with emoji: three parts, none over 1,000 bytes, words intact.
+            let words = (0..<260).map { "Grüße\($0 % 10 == 0 ? "🙂" : "")" }
+            let text = words.joined(separator: " ")
+            let reply = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/messages", channel, headers: key,
+                                          json: try String(decoding: JSONSerialization.data(withJSONObject: ["type": "text", "text": text]), as: UTF8.self))
+            #expect(reply.status == 202, "\(reply.body)")
+            let messageID = try #require(reply.json["id"] as? String)
+            #expect(try await rig.eventually { try await Self.status(rig, channel, message: messageID) == "sent" }, "\(worker.output.suffix(1500))")
+            let sent = try await rig.sent("instagram")
+            let parts = sent.compactMap { (($0["body"] as? [String: Any])?["message"] as? [String: Any])?["text"] as? String }
+            #expect(parts.count >= 3 && parts.allSatisfy { $0.utf8.count <= 1000 }, "\(parts.map(\.utf8.count))")
+            #expect(parts.joined(separator: " ").split(separator: " ").map(String.init) == words)
+            #expect(sent.allSatisfy { $0["messaging_type"] as? String == "RESPONSE" })
+
+            // Two days later: still inside the seven days of the HUMAN_AGENT tag.
+            let past = Date().addingTimeInterval(-2 * 24 * 3600)
+            try await rig.db(channel.tenant) { connection in
+                try await connection.query("UPDATE channel_windows SET last_inbound_at = \(past)", logger: TestDatabases.logger)
+            }
+            _ = try await rig.fake(.POST, "/_fake/window", ["channel": "instagram", "account": channel.account.externalID ?? "",
+                                                           "customer": "IGSID_42", "last_inbound_unix": Int(past.timeIntervalSince1970)])
+            let late = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/messages", channel, headers: key, json: #"{"type":"text","text":"Ja, ist da!"}"#)
+            #expect(late.status == 202, "\(late.body)")
+            #expect(try await rig.eventually { try await rig.sent("instagram").count == parts.count + 1 })
+            let last = try #require(try await rig.sent("instagram").last)
+            #expect(last["messaging_type"] as? String == "MESSAGE_TAG" && last["tag"] as? String == "HUMAN_AGENT")
+        }
+    }
+
     @Test("a media download that fails twice, then returns corrupt bytes, retries and ends stored and checksum-verified")
     func mediaRetries() async throws {
         try await ChannelRig.with { rig in
