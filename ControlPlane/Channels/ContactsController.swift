@@ -40,13 +40,7 @@ struct ContactsController {
         }
         routes.get("/api/v1/contacts/:id/timeline", .permission(.contactsRead)) { request, context, input in
             let id = try ConversationAPI.uuid(context)
-            let query = request.uri.queryParameters
-            let after = try query.get("after").map { text -> UUID in
-                guard let value = UUID(uuidString: text) else { throw JobsController.badRequest("after must be a message id") }
-                return value
-            }
-            let limit = Int(try JobsController.integer(query.get("limit"), name: "limit") ?? 100)
-            guard (1...500).contains(limit) else { throw JobsController.badRequest("limit must be between 1 and 500") }
+            let (after, limit) = try ConversationAPI.messagePage(request)
             let messages = try await api.transaction(input) { connection, principal in
                 _ = try await directory(principal).contact(id, on: connection, logger: api.logger)
                 return try await MessageStore(tenant: principal.tenant).timeline(contact: id, after: after, limit: limit, on: connection,

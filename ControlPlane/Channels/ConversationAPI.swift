@@ -58,6 +58,18 @@ struct ConversationAPI: Sendable {
         Problem(status: .notFound, type: "not-found", title: "Not found", detail: detail)
     }
 
+    /// `after` (a message id) and `limit` (1-500, default 100) of a timeline page.
+    static func messagePage(_ request: Request) throws -> (after: UUID?, limit: Int) {
+        let query = request.uri.queryParameters
+        let after = try query.get("after").map { text -> UUID in
+            guard let value = UUID(uuidString: text) else { throw JobsController.badRequest("after must be a message id") }
+            return value
+        }
+        let limit = Int(try JobsController.integer(query.get("limit"), name: "limit") ?? 100)
+        guard (1...500).contains(limit) else { throw JobsController.badRequest("limit must be between 1 and 500") }
+        return (after, limit)
+    }
+
     static func uuid(_ context: TenantRequestContext, _ name: String = "id") throws -> UUID {
         guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
             throw JobsController.badRequest("\(name) must be a UUID")

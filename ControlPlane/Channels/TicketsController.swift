@@ -63,13 +63,7 @@ struct TicketsController {
         }
         routes.get("/api/v1/tickets/:id/messages", .permission(.ticketsRead)) { request, context, input in
             let id = try ConversationAPI.uuid(context)
-            let query = request.uri.queryParameters
-            let after = try query.get("after").map { text -> UUID in
-                guard let value = UUID(uuidString: text) else { throw JobsController.badRequest("after must be a message id") }
-                return value
-            }
-            let limit = Int(try JobsController.integer(query.get("limit"), name: "limit") ?? 100)
-            guard (1...500).contains(limit) else { throw JobsController.badRequest("limit must be between 1 and 500") }
+            let (after, limit) = try ConversationAPI.messagePage(request)
             let messages = try await api.transaction(input) { connection, principal in
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await MessageStore(tenant: principal.tenant).list(ticket: id, after: after, limit: limit, on: connection, logger: api.logger)

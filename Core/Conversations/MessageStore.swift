@@ -114,21 +114,18 @@ public struct MessageStore: Sendable {
 
     /// A ticket's messages in timeline order, after the message `after` (exclusive), at most `limit`.
     public func list(ticket: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
-        let rows = try await connection.query("""
-            SELECT \(unescaped: Self.columns) FROM messages m
-            WHERE m.ticket_id = \(ticket)
-              AND (\(after)::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = \(after)))
-            ORDER BY m.created_at, m.id
-            LIMIT \(max(1, min(limit, 500)))
-            """, logger: logger)
-        return try await Self.decode(rows)
+        try await page("ticket_id", ticket, after: after, limit: limit, on: connection, logger: logger)
     }
 
     /// A contact's messages across all tickets and channels in one order, after `after`, at most `limit`.
     public func timeline(contact: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
+        try await page("contact_id", contact, after: after, limit: limit, on: connection, logger: logger)
+    }
+
+    func page(_ column: String, _ value: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
         let rows = try await connection.query("""
             SELECT \(unescaped: Self.columns) FROM messages m
-            WHERE m.contact_id = \(contact)
+            WHERE m.\(unescaped: column == "contact_id" ? "contact_id" : "ticket_id") = \(value)
               AND (\(after)::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = \(after)))
             ORDER BY m.created_at, m.id
             LIMIT \(max(1, min(limit, 500)))
