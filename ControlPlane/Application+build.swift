@@ -1,3 +1,4 @@
+import Foundation
 import GlavitoCore
 import Hummingbird
 import HummingbirdWebSocket
@@ -85,6 +86,10 @@ func buildRouter(
     TicketsController(api: conversations).addRoutes(to: secured)
     ContactsController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations).addRoutes(to: secured)
+    if let masterKey = config.identity.masterKey {
+        AttachmentsController(api: conversations, signer: AttachmentURLSigner(masterKey: masterKey),
+                              storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))).addRoutes(to: secured)
+    }
     ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
                    keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)

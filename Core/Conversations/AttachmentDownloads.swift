@@ -89,3 +89,17 @@ public struct AttachmentDownloads: Sendable {
         return Data(digest).base64EncodedString() == expected
     }
 }
+
+extension AttachmentDownloads {
+    /// A stored attachment's storage key, type, name and ticket (for serving it), or `nil` when not stored.
+    public static func stored(_ id: UUID, on connection: PostgresConnection,
+                              logger: Logger) async throws -> (key: String, mimeType: String, filename: String?, ticket: UUID)? {
+        let rows = try await connection.query("""
+            SELECT a.storage_key, coalesce(a.mime_type, 'application/octet-stream'), a.filename, m.ticket_id
+            FROM attachments a JOIN messages m ON m.id = a.message_id
+            WHERE a.id = \(id) AND a.state = 'stored'
+            """, logger: logger)
+        for try await (key, type, name, ticket) in rows.decode((String, String, String?, UUID).self) { return (key, type, name, ticket) }
+        return nil
+    }
+}

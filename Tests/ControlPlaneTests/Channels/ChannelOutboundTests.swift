@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import GlavitoCore
 import GlavitoTestSupport
 import PostgresNIO
@@ -145,7 +147,7 @@ struct ChannelOutboundTests {
     func mediaRetries() async throws {
         try await ChannelRig.with { rig in
             let channel = try await rig.connect(.whatsapp)
-            let attachments = try Self.temporaryDirectory()
+            let attachments = rig.attachments
             // A real PNG header so the sniffed type is image/png whatever is claimed.
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array((0..<4000).map { UInt8($0 % 251) })
             let media = try await rig.fake(.POST, "/_fake/media", ["base64": Data(png).base64EncodedString(), "mime_type": "image/jpeg"])
@@ -176,6 +178,29 @@ struct ChannelOutboundTests {
             #expect(row?.1 == sha && row?.2 == "image/png")
             let onDisk = try Data(contentsOf: attachments.appendingPathComponent(try #require(row?.3)))
             #expect(Array(onDisk) == png)
+            // Served to a reader of the ticket through a short-lived signed URL, on the tenant's host only.
+            let key = try await rig.key([.ticketsRead], channel)
+            let attachmentID = try await rig.db(channel.tenant) { connection in
+                let rows = try await connection.query("SELECT id FROM attachments", logger: TestDatabases.logger)
+                for try await id in rows.decode(UUID.self) { return id }
+                throw ChannelRig.RigError(message: "no attachment")
+            }
+            let signed = try await rig.api(.GET, "/api/v1/attachments/\(attachmentID)/url", channel, headers: key)
+            let path = try #require(signed.json["url"] as? String, "\(signed.body)")
+            let file = try await rig.api(.GET, path, channel, headers: [])
+            #expect(file.status == 200 && Array(file.body.utf8).count > 0)
+            let raw = try await rig.client.execute({
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(rig.port)\(path)")
+                request.headers.add(name: "Host", value: channel.host)
+                return request
+            }(), timeout: .seconds(10))
+            #expect(raw.headers.first(name: "Content-Type") == "image/png")
+            #expect(Array(Data(buffer: try await raw.body.collect(upTo: 1 << 20))) == png)
+            #expect(try await rig.api(.GET, path.replacingOccurrences(of: "sig=", with: "sig=0"), channel, headers: []).status == 403)
+            let stranger = try await rig.connect(.whatsapp)
+            #expect(try await rig.api(.GET, path, stranger, headers: []).status == 403, "another tenant's host")
+            #expect(try await rig.api(.GET, "/api/v1/attachments/\(attachmentID)/url", stranger, headers: try await rig.key([.ticketsRead], stranger)).status == 404)
+
             let downloads = try await rig.fake(.GET, "/_fake/requests?kind=media_download")
             #expect((downloads.json["requests"] as? [[String: Any]])?.count == 3, "two failures, then the download that worked")
             let lookups = try await rig.fake(.GET, "/_fake/requests?kind=media")

@@ -19,6 +19,8 @@ struct ChannelRig: Sendable {
     let client: HTTPClient
     let identity: IdentityService
     let dbs: TestDatabases
+    /// Where this rig's control plane (and the workers it starts) keep attachments.
+    let attachments: URL
 
     struct Reply: Sendable {
         let status: Int
@@ -36,7 +38,12 @@ struct ChannelRig: Sendable {
 
     static func with(_ body: @Sendable (ChannelRig) async throws -> Void) async throws {
         try await TestDatabases.with { dbs in
-            let config = try GlavitoConfig.load(from: TestEnvironment.processEnvironment(extra: ["GLAVITO_BASE_DOMAIN": "glavito.test"]))
+            let attachments = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-att-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: attachments, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: attachments) }
+            let config = try GlavitoConfig.load(from: TestEnvironment.processEnvironment(extra: [
+                "GLAVITO_BASE_DOMAIN": "glavito.test", "GLAVITO_ATTACHMENTS_DIR": attachments.path,
+            ]))
             let identity = try IdentityService(database: dbs.app, config: config.identity)
             let router = try buildRouter(config: config, database: dbs.app, platformDatabase: dbs.platform, expectedSchemaVersion: 0,
                                          registry: PrometheusCollectorRegistry(), identity: identity)
@@ -54,7 +61,8 @@ struct ChannelRig: Sendable {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
                 try await app.test(.live) { testClient in
-                    try await body(ChannelRig(port: testClient.port ?? 0, fakePort: fakePort, client: client, identity: identity, dbs: dbs))
+                    try await body(ChannelRig(port: testClient.port ?? 0, fakePort: fakePort, client: client, identity: identity, dbs: dbs,
+                                              attachments: attachments))
                 }
             } catch {
                 try await client.shutdown()
@@ -180,7 +188,8 @@ struct ChannelRig: Sendable {
 
 extension ChannelRig {
     /// A `glavito-worker` process serving only `tenant`, storing attachments under a fresh directory.
-    func startWorker(_ tenant: TenantID, attachments: URL, extra: [String: String] = [:]) async throws -> ManagedProcess {
+    func startWorker(_ tenant: TenantID, attachments: URL? = nil, extra: [String: String] = [:]) async throws -> ManagedProcess {
+        let attachments = attachments ?? self.attachments
         let settings = [
             "GLAVITO_WORKER_TENANTS": tenant.description, "GLAVITO_WORKER_CONCURRENCY": "4", "GLAVITO_JOBS_POLL_MS": "200",
             "GLAVITO_JOBS_LEASE_SECONDS": "3", "GLAVITO_JOBS_MAINTENANCE_SECONDS": "1", "GLAVITO_DB_POOL_SIZE": "4",
