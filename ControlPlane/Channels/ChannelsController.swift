@@ -6,6 +6,8 @@ import Hummingbird
 /// and update, never returned (only which ones are set). Every change is audited.
 struct ChannelsController {
     let api: ConversationAPI
+    /// The public base URL, for the webhook URLs the admin page shows.
+    var publicURL = ""
 
     struct Create: Decodable {
         let kind: ChannelKind
@@ -47,6 +49,28 @@ struct ChannelsController {
                                                   secrets: body.secrets ?? ChannelSecrets(), on: connection, logger: api.logger)
             }
             return try JSONResponse.encode(created, status: .created)
+        }
+        routes.get("/admin/channels", .permission(.adminChannels)) { _, _, input in
+            try await page(input)
+        }
+        routes.post("/admin/channels", .permission(.adminChannels)) { _, context, input in
+            let form = input.form
+            func value(_ key: String) -> String? { form[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+            guard let kind = form["kind"].flatMap(ChannelKind.init(rawValue:)), kind != .email else {
+                return try await page(input, error: "Choose WhatsApp, Instagram or web chat.", status: .badRequest)
+            }
+            let secrets = ChannelSecrets(accessToken: value("access_token"), appSecret: value("app_secret"), verifyToken: value("verify_token"))
+            do {
+                let created = try await api.audited(input, context, "channel.created", target: "channel:\(kind.rawValue)",
+                                                    details: ["name": form["name"] ?? ""]) { connection, principal in
+                    try await store(principal).create(kind: kind, name: form["name"] ?? "", externalID: value("external_id"),
+                                                      settings: value("waba_id").map { ["waba_id": $0] } ?? [:], secrets: secrets,
+                                                      on: connection, logger: api.logger)
+                }
+                return try await page(input, flash: "Connected \(created.name).")
+            } catch let problem as Problem where problem.status == .badRequest || problem.status == .conflict {
+                return try await page(input, error: problem.detail ?? problem.title, status: problem.status)
+            }
         }
         routes.get("/api/v1/channels/:id", .permission(.adminChannels)) { _, context, input in
             let id = try ConversationAPI.uuid(context)
@@ -92,6 +116,14 @@ struct ChannelsController {
             }
             return try JSONResponse.encode(["outcome": "queued"], status: .accepted)
         }
+    }
+
+    func page(_ input: RouteInput, flash: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let channels = try await api.transaction(input) { connection, principal in
+            try await store(principal).list(on: connection, logger: api.logger)
+        }
+        return AppChrome.page(ChannelsPage.render(principal: try input.requirePrincipal(), channels: channels, publicURL: publicURL, flash: flash,
+                                                  error: error), status: status)
     }
 
     func store(_ principal: Principal) -> ChannelAccountStore {

@@ -11,6 +11,7 @@ enum AppChrome {
             if principal.can(.adminRoles) { links.append(("/admin/roles", "Roles")) }
             if principal.can(.adminAPIKeys) { links.append(("/admin/api-keys", "API keys")) }
             if principal.can(.auditRead) { links.append(("/admin/audit", "Audit log")) }
+            if principal.can(.adminChannels) { links.append(("/admin/channels", "Channels")) }
             if principal.can(.adminSettings) { links.append(("/admin/webhooks", "Webhooks")) }
         }
         let nav = links.map { #"<a href="\#($0.0)">\#(HTML.escape($0.1))</a>"# }.joined()

@@ -41,6 +41,37 @@ struct AdminWebTests {
         }
     }
 
+    @Test("an admin connects a WhatsApp channel on the channels page; secrets are sealed and never shown; bad input is explained")
+    func channelsPage() async throws {
+        try await TestSite.with { dbs, site, _, _ in
+            try await IdentityFixtures.makeUser(site.identity, tenant: site.tenant, email: "admin@example.com", password: password, role: "admin")
+            let token = try #require(try await site.signIn("admin@example.com", password))
+            let page = try await site.send(.GET, "/admin/channels", token: token)
+            #expect(page.status == 200 && page.body.contains("Connect a channel"))
+            let csrf = try #require(page.csrf)
+            let connected = try await site.send(.POST, "/admin/channels", form: [
+                ("_csrf", csrf), ("kind", "whatsapp"), ("name", "Shop <WhatsApp>"), ("external_id", "1098765"), ("waba_id", "2098765"),
+                ("access_token", "EAAG-secret-token"), ("app_secret", "app-secret-value"), ("verify_token", "verify-me"),
+            ], token: token)
+            #expect(connected.status == 200 && connected.body.contains("Connected Shop &lt;WhatsApp&gt;."), "\(connected.body.prefix(300))")
+            #expect(connected.body.contains("/webhooks/whatsapp/") && connected.body.contains("access_token, app_secret, verify_token"))
+            #expect(!connected.body.contains("EAAG-secret-token") && !connected.body.contains("app-secret-value"))
+            let missing = try await site.send(.POST, "/admin/channels", form: [("_csrf", csrf), ("kind", "instagram"), ("name", "IG"),
+                                                                               ("external_id", "1790001")], token: token)
+            #expect(missing.status == 400 && missing.body.contains("needs the secrets"))
+            let count = try await dbs.app.withTenantTransaction(site.tenant) { connection in
+                let rows = try await connection.query("SELECT count(*)::int FROM channel_accounts", logger: TestDatabases.logger)
+                for try await value in rows.decode(Int.self) { return value }
+                return 0
+            }
+            #expect(count == 1)
+            let agent = try await IdentityFixtures.makeUser(site.identity, tenant: site.tenant, email: "agent@example.com", password: password)
+            _ = agent
+            let agentToken = try #require(try await site.signIn("agent@example.com", password))
+            #expect(try await site.send(.GET, "/admin/channels", token: agentToken).status == 403)
+        }
+    }
+
     @Test("a custom role is created on the roles page; an API key is shown once; the audit log exports as CSV and JSON lines")
     func rolesKeysAudit() async throws {
         try await TestSite.with { _, site, _, _ in
