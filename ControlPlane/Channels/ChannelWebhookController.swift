@@ -15,6 +15,12 @@ import PostgresNIO
 struct ChannelWebhookController {
     let identity: IdentityService
     let cache = ChannelAccountCache()
+    let queue: ChannelIngestQueue
+
+    init(identity: IdentityService) {
+        self.identity = identity
+        queue = ChannelIngestQueue(database: identity.database, keyRing: identity.keyRing)
+    }
     /// Meta's bodies are small; this bounds a hostile one.
     static let maximumBodyBytes = 1024 * 1024
 
@@ -100,10 +106,7 @@ struct ChannelWebhookController {
         // Only what concerns this channel's own account: a body signed for one account cannot write as another.
         let ours = ChannelWebhookBatch(messages: batch.messages.filter { $0.accountID == account.externalID },
                                        statuses: batch.statuses.filter { $0.accountID == account.externalID })
-        let ingestor = InboundIngestor(tenant: tenant, keyRing: identity.keyRing)
-        let outcome = try await database.withTenantTransaction(tenant) { connection in
-            try await ingestor.ingest(ours, account: account, on: connection, logger: database.logger)
-        }
+        let outcome = try await queue.ingest(ours, account: account, tenant: tenant)
         struct Received: Encodable {
             let stored: Int
             let duplicates: Int

@@ -3,7 +3,8 @@ import Logging
 import PostgresNIO
 
 /// A tenant's channel accounts. Every method runs on a connection in a transaction bound to the tenant (row-level
-/// security applies); secrets are sealed with the tenant's data key and read back only by ``secrets(of:on:logger:)``.
+/// security applies; the queries also name the tenant, so `glavito tenants apply`, which runs as the platform role,
+/// never sees another tenant's accounts); secrets are sealed with the tenant's data key and read back only by ``secrets(of:on:logger:)``.
 public struct ChannelAccountStore: Sendable {
     /// The tenant.
     public let tenant: TenantID
@@ -56,13 +57,13 @@ public struct ChannelAccountStore: Sendable {
 
     /// Every channel account, oldest first.
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [ChannelAccount] {
-        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts ORDER BY created_at, id", logger: logger)
+        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) ORDER BY created_at, id", logger: logger)
         return try await decode(rows, on: connection, logger: logger)
     }
 
     /// One channel account.
     public func get(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ChannelAccount {
-        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE id = \(id)", logger: logger)
+        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
         guard let found = try await decode(rows, on: connection, logger: logger).first else {
             throw ConversationError.notFound("no channel account \(id.uuidString.lowercased()) in this workspace")
         }
@@ -89,14 +90,14 @@ public struct ChannelAccountStore: Sendable {
             UPDATE channel_accounts
             SET name = \(newName), settings = \(try JSONCoding.encode(merged))::jsonb, enabled = \(enabled ?? current.enabled),
                 secrets_sealed = \(sealed.map(PostgresByteArray.init)), updated_at = now()
-            WHERE id = \(id)
+            WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
             """, logger: logger)
         return try await get(id, on: connection, logger: logger)
     }
 
     /// The account's secrets in plain text (for the webhook verification and the send jobs; never for the API).
     public func secrets(of id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ChannelSecrets {
-        let rows = try await connection.query("SELECT secrets_sealed FROM channel_accounts WHERE id = \(id)", logger: logger)
+        let rows = try await connection.query("SELECT secrets_sealed FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
         for try await sealed in rows.decode(PostgresByteArray?.self) {
             guard let sealed else { return ChannelSecrets() }
             let plain = try await keyRing.cipher(for: tenant, on: connection, logger: logger).open(sealed.bytes, context: context(id))

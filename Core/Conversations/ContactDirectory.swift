@@ -28,15 +28,18 @@ public struct ContactDirectory: Sendable {
     /// email already on file links the message to that contact (`matched_phone`, `matched_email`). New identities
     /// record the identity that matched and `sourceMessage`. Concurrent messages of the same new customer
     /// serialise on transaction-scoped advisory locks of the identities, so they end on one contact.
-    public func resolve(_ claims: [IdentityClaim], profileName: String?, sourceMessage: UUID?,
+    /// `locked`: the caller already holds the identities' advisory locks (``InboundIngestor`` takes them all first).
+    public func resolve(_ claims: [IdentityClaim], profileName: String?, sourceMessage: UUID?, locked: Bool = false,
                         on connection: PostgresConnection, logger: Logger) async throws -> ContactResolution {
         let claims = Self.unique(claims)
         guard !claims.isEmpty else { throw ConversationError.invalid("a message without any sender identity") }
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         let indexes = claims.map { cipher.blindIndex($0.value, purpose: Self.purpose($0.kind)) }
-        let lockKeys = indexes.map { Self.lockKey($0) }.sorted()
-        try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
-                                   logger: logger)
+        if !locked {
+            let lockKeys = indexes.map { Self.lockKey($0) }.sorted()
+            try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
+                                       logger: logger)
+        }
         let known = try await lookup(kinds: claims.map(\.kind.rawValue), indexes: indexes, on: connection, logger: logger)
         // Which known identity decides: channel-scoped first, then phone, then email.
         let decidingIndex = claims.indices.first { !claims[$0].kind.linksAcrossChannels && known[indexes[$0]] != nil }

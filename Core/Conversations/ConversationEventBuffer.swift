@@ -9,8 +9,8 @@ import PostgresNIO
 /// whatever order the work happens to touch streams, so two ingests could deadlock. Appending everything last, in
 /// partition order, keeps the locks short and always taken in the same order.
 public struct ConversationEventBuffer: Sendable {
-    /// Who causes the events and in which request.
-    public let events: ConversationEvents
+    /// Who causes the events queued next, and in which request.
+    public var events: ConversationEvents
     private var pending: [(stream: String, event: NewEvent)] = []
 
     /// Creates an empty buffer appending as `events` would.

@@ -39,14 +39,50 @@ public struct InboundIngestor: Sendable {
     /// Ingests `batch` for `account`.
     public func ingest(_ batch: ChannelWebhookBatch, account: ChannelAccount, on connection: PostgresConnection,
                        logger: Logger) async throws -> Outcome {
-        var outcome = Outcome()
+        try await ingest([(batch, account)], on: connection, logger: logger)[0]
+    }
+
+    /// Ingests several webhooks' batches in the caller's one transaction (group commit), returning an outcome per
+    /// batch. Every lock the work needs (each message's provider id, each sender identity) is taken first, in one
+    /// sorted statement, and the events are appended last in partition order, so concurrent ingests cannot deadlock
+    /// on each other's locks.
+    public func ingest(_ items: [(ChannelWebhookBatch, ChannelAccount)], on connection: PostgresConnection,
+                       logger: Logger) async throws -> [Outcome] {
         let settings = try await ConversationSettings.load(on: connection, logger: logger)
-        var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())"))
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        var keys = Set<Int64>()
+        for (batch, account) in items {
+            for message in batch.messages {
+                keys.insert(Self.lockKey(account: account.id, providerID: message.providerMessageID))
+                for claim in message.sender {
+                    keys.insert(ContactDirectory.lockKey(cipher.blindIndex(claim.value, purpose: ContactDirectory.purpose(claim.kind))))
+                }
+            }
+        }
+        if !keys.isEmpty {
+            try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(keys.sorted())) AS k ORDER BY 1) s",
+                                       logger: logger)
+        }
+        var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "system"))
+        var outcomes: [Outcome] = []
+        for (batch, account) in items {
+            events.events = ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())")
+            outcomes.append(try await ingestLocked(batch, account: account, settings: settings, events: &events, on: connection, logger: logger))
+        }
+        try await events.flush(on: connection, logger: logger)
+        return outcomes
+    }
+
+    /// The advisory lock key serialising deliveries of one provider message.
+    static func lockKey(account: UUID, providerID: String) -> Int64 {
+        ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account)/\(providerID)".utf8), length: 8)))
+    }
+
+    func ingestLocked(_ batch: ChannelWebhookBatch, account: ChannelAccount, settings: ConversationSettings,
+                      events: inout ConversationEventBuffer, on connection: PostgresConnection, logger: Logger) async throws -> Outcome {
+        var outcome = Outcome()
         let messages = MessageStore(tenant: tenant)
         for message in batch.messages {
-            // Serialise deliveries of the same provider message (a webhook retried while the first is still running).
-            let lockKey = ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account.id)/\(message.providerMessageID)".utf8), length: 8)))
-            try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
             if message.isDeletion {
                 if let hit = try await messages.markDeleted(providerID: message.providerMessageID, account: account.id, on: connection, logger: logger) {
                     try events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
@@ -81,7 +117,6 @@ public struct InboundIngestor: Sendable {
             try events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
                                     extra)
         }
-        try await events.flush(on: connection, logger: logger)
         return outcome
     }
 
@@ -90,7 +125,7 @@ public struct InboundIngestor: Sendable {
         let id = UUID()
         let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
         let resolution = try await directory.resolve(message.sender, profileName: message.isEcho ? nil : message.profileName,
-                                                     sourceMessage: id, on: connection, logger: logger)
+                                                     sourceMessage: id, locked: true, on: connection, logger: logger)
         if resolution.createdContact {
             try events.contact("contact.created", resolution.contactID, ["channel": message.channel.rawValue])
         }
