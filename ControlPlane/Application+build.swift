@@ -85,6 +85,7 @@ func buildRouter(
     TicketsController(api: conversations).addRoutes(to: secured)
     ContactsController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations).addRoutes(to: secured)
+    WebChatController(identity: identity).addRoutes(to: tenantRoutes, secured: secured, catalog: catalog, api: conversations)
     ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
                    keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)
@@ -109,5 +110,6 @@ func buildWebSocketRouter(
         AuthenticationMiddleware(identity: identity, cookie: SessionCookie(overTLS: overTLS))
     }
     LiveController(hub: live, database: database).addWebSocketRoute(to: router)
+    WebChatController(identity: identity).addWebSocketRoute(to: router, hub: live)
     return router
 }
