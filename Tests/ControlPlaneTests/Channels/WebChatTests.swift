@@ -78,7 +78,11 @@ struct WebChatTests {
                                                   origin: nil).frames()
             #expect(WebChatRig.of("error", elsewhere).first?["code"] as? String == "invalid-token", "\(elsewhere)")
             let wrongHost = try await rig.visitor([], host: otherHost, token: token, origin: nil).frames()
-            #expect(WebChatRig.of("refused", wrongHost).first?["status"] as? Int == 404, "this channel is not the other tenant's: \(wrongHost)")
+            // hummingbird-websocket answers a declined upgrade with a bare 400; the same request without the upgrade gets the reason.
+            #expect(WebChatRig.of("refused", wrongHost).first?["status"] as? Int == 400, "this channel is not the other tenant's: \(wrongHost)")
+            let path = "/webchat/\(rig.account.id.uuidString.lowercased())"
+            #expect(try await rig.http(.GET, path, server: 0, host: otherHost).status == 404)
+            #expect(try await rig.http(.GET, path, server: 0).status == 426)
         }
     }
 
@@ -86,7 +90,10 @@ struct WebChatTests {
     func limitsAndWidget() async throws {
         try await WebChatRig.with { rig in
             let evil = try await rig.visitor([], origin: "https://evil.example.net").frames()
-            #expect(WebChatRig.of("refused", evil).first?["status"] as? Int == 403, "\(evil)")
+            #expect(WebChatRig.of("refused", evil).first?["status"] as? Int == 400, "\(evil)")
+            let plain = try await rig.http(.GET, "/webchat/\(rig.account.id.uuidString.lowercased())", server: 0,
+                                           headers: [("Origin", "https://evil.example.net")])
+            #expect(plain.status == 403 && plain.body.contains("cross-site-origin"), "\(plain.body)")
             let own = try await rig.visitor([["wait": ["type": "history"]]], origin: "http://\(rig.servers.host(0))").frames()
             #expect(WebChatRig.of("history", own).count == 1, "the tenant's own host is allowed: \(own)")
 
