@@ -37,11 +37,11 @@
   }
 
   // --- The view, in a shadow root so the page's CSS cannot reach it. ---
-  var host = el("div", { "data-glavito-webchat": config.channel });
+  // A custom element name: page rules for div and the like do not match the host.
+  var host = el("glavito-webchat", { "data-channel": config.channel });
   var root = host.attachShadow({ mode: "open" });
-  var style = el("style");
-  style.textContent = [
-    ":host{all:initial}",
+  var css = [
+    ":host{all:initial;display:block}",
     "*{box-sizing:border-box;font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}",
     ".launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;",
     "background:var(--brand);color:#fff;font-size:26px;line-height:56px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}",
@@ -66,7 +66,16 @@
     "form button{background:var(--brand);color:#fff;border:0;border-radius:8px;padding:0 14px;min-height:44px;font-size:15px;cursor:pointer}",
     ".identify{flex-wrap:wrap}.identify p{margin:0;width:100%;font-size:13px;color:#555}"
   ].join("");
-  root.appendChild(style);
+  // A constructed stylesheet is not an inline style for the page's Content-Security-Policy; <style> is the fallback.
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch (e) {
+    var style = el("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
   host.style.setProperty("--brand", config.color || "#2563eb");
 
   var launcher = el("button", { "class": "launcher", type: "button", "aria-label": "Open chat with " + config.title,
