@@ -1,3 +1,4 @@
+import Foundation
 import GlavitoCore
 import Hummingbird
 import HummingbirdWebSocket
@@ -110,6 +111,7 @@ func buildWebSocketRouter(
         AuthenticationMiddleware(identity: identity, cookie: SessionCookie(overTLS: overTLS))
     }
     LiveController(hub: live, database: database).addWebSocketRoute(to: router)
-    WebChatController(identity: identity).addWebSocketRoute(to: router, hub: live)
+    WebChatController(identity: identity)
+        .addWebSocketRoute(to: router, hub: live, storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)))
     return router
 }

@@ -52,7 +52,7 @@ struct WebChatController {
 
     /// The visitor socket on the WebSocket router: upgrades for an enabled web chat channel of the host's active
     /// tenant whose `Origin` (if any) is allowed.
-    func addWebSocketRoute(to router: Router<GlavitoRequestContext>, hub: LiveEventHub) {
+    func addWebSocketRoute(to router: Router<GlavitoRequestContext>, hub: LiveEventHub, storage: any AttachmentStorage) {
         let messages = RateLimiter(limit: 20)
         let typing = RateLimiter(limit: 1, window: .seconds(3))
         router.ws(RouterPath(Self.socketPath), shouldUpgrade: { request, context in
@@ -66,7 +66,7 @@ struct WebChatController {
                 return
             }
             let session = WebChatSession(tenant: tenant.id, account: account, database: identity.database, keyRing: identity.keyRing, hub: hub,
-                                         messages: messages, typing: typing, logger: request.logger)
+                                         messages: messages, typing: typing, storage: storage, logger: request.logger)
             try await session.run(inbound: inbound, outbound: outbound)
         })
     }

@@ -55,6 +55,12 @@ enum WebChatFrames {
             out["text"] = ChannelFormatter.render(text, for: .plain)
             out["html"] = ChannelFormatter.render(text, for: .html)
         }
+        if !message.attachments.isEmpty {
+            out["attachments"] = message.attachments.map { attachment -> [String: Any] in
+                ["kind": attachment.kind.rawValue, "filename": attachment.filename ?? "file", "mime_type": attachment.mimeType ?? "",
+                 "size_bytes": attachment.sizeBytes ?? 0]
+            }
+        }
         return out
     }
 }

@@ -17,10 +17,12 @@ struct WebChatSession: Sendable {
     let messages: RateLimiter
     /// Visitor typing signals (one per few seconds).
     let typing: RateLimiter
+    /// Where visitors' files go.
+    let storage: any AttachmentStorage
     let logger: Logger
 
-    /// The largest frame read.
-    static let maximumFrameBytes = 32_768
+    /// The largest frame read (a file frame carries up to 2 MiB in base64).
+    static let maximumFrameBytes = 3 * 1024 * 1024
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         var frames = inbound.messages(maxSize: Self.maximumFrameBytes).makeAsyncIterator()
@@ -91,6 +93,7 @@ struct WebChatSession: Sendable {
         do {
             switch type {
             case "message": return try await post(fields, conversation: conversation, state: state)
+            case "file": return try await upload(fields, conversation: conversation, state: state)
             case "identify": return try await identify(fields, conversation: conversation, state: state)
             case "typing":
                 if typing.take("\(tenant)/\(account.id)/\(conversation.visitorID)").allowed {
@@ -98,7 +101,7 @@ struct WebChatSession: Sendable {
                 }
                 return nil
             case "hello": return WebChatFrames.error("already-greeted", "hello is sent once per connection")
-            default: return WebChatFrames.error("unknown-type", "type must be message, identify or typing")
+            default: return WebChatFrames.error("unknown-type", "type must be message, file, identify or typing")
             }
         } catch let error as ConversationError {
             return WebChatFrames.error("rejected", error.description, id: fields["id"] as? String)
@@ -124,6 +127,38 @@ struct WebChatSession: Sendable {
         }
         let (posted, identity) = try await database.withTenantTransaction(tenant) { connection in
             let posted = try await conversation.post(text: text, clientID: clientID, on: connection, logger: logger)
+            return (posted, try await conversation.identity(on: connection, logger: logger)?.identity)
+        }
+        state.setIdentity(identity)
+        return WebChatFrames.ack(clientID: clientID, posted)
+    }
+
+    func upload(_ fields: [String: Any], conversation: WebChatConversation, state: WebChatVisitorState) async throws -> String {
+        guard let clientID = fields["id"] as? String, WebChatConversation.isClientID(clientID) else {
+            return WebChatFrames.error("bad-frame", "a file needs an id of 1 to 64 letters, digits, - or _ (the widget's message id)")
+        }
+        guard let data = fields["data"] as? String, let bytes = Data(base64Encoded: data) else {
+            return WebChatFrames.error("bad-frame", "a file needs its bytes in data, in base64", id: clientID)
+        }
+        let file: WebChatUpload
+        do {
+            file = try WebChatUpload(bytes: Array(bytes), filename: fields["name"] as? String)
+        } catch WebChatUpload.Refusal.tooLarge {
+            return WebChatFrames.error("too-large", "a file may have at most \(WebChatUpload.maximumBytes / 1024 / 1024) MiB", id: clientID)
+        } catch {
+            return WebChatFrames.error("unsupported-file", "send an image (PNG, JPEG, WebP) or a PDF", id: clientID)
+        }
+        let caption = (fields["text"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (caption?.count ?? 0) <= WebChatConversation.maximumText else {
+            return WebChatFrames.error("too-long", "a message may have at most \(WebChatConversation.maximumText) characters", id: clientID)
+        }
+        let decision = messages.take("\(tenant)/\(account.id)/\(conversation.visitorID)")
+        guard decision.allowed else {
+            return WebChatFrames.error("rate-limited", "too many messages; wait \(decision.resetSeconds) s and send again", id: clientID)
+        }
+        let (posted, identity) = try await database.withTenantTransaction(tenant) { connection in
+            let posted = try await conversation.upload(file, caption: caption?.isEmpty == false ? caption : nil, clientID: clientID,
+                                                       storage: storage, on: connection, logger: logger)
             return (posted, try await conversation.identity(on: connection, logger: logger)?.identity)
         }
         state.setIdentity(identity)

@@ -11,7 +11,7 @@
   var origin = new URL(script.src);
   var socketURL = (origin.protocol === "https:" ? "wss://" : "ws://") + origin.host + "/webchat/" + config.channel;
   var storageKey = "glavito.webchat." + config.channel;
-  var pending = {};           // client id -> text, until acknowledged (resent after a reconnect)
+  var pending = {};           // client id -> frame, until acknowledged (resent after a reconnect)
   var shown = {};             // message ids (and client ids) already on screen
   var socket = null;
   var retry = 0;
@@ -90,6 +90,10 @@
   var form = el("form", { "aria-label": "Send a message" });
   var input = el("textarea", { rows: "1", maxlength: "5000", "aria-label": "Your message", placeholder: "Write a message\u2026" });
   var send = el("button", { type: "submit" }, "Send");
+  var attach = el("button", { type: "button", "aria-label": "Attach an image or PDF" }, "\u{1F4CE}");
+  var picker = el("input", { type: "file", hidden: "", accept: "image/png,image/jpeg,image/webp,application/pdf" });
+  form.appendChild(attach);
+  form.appendChild(picker);
   form.appendChild(input);
   form.appendChild(send);
   var identify = el("form", { "class": "identify", "aria-label": "Leave your email or phone" });
@@ -124,6 +128,7 @@
     var bubble = el("div", { "class": "msg " + (message.from === "agent" ? "agent" : "visitor") + (pendingID ? " pending" : "") });
     // The server renders html from escaped text (only http, https and mailto links survive).
     if (message.html) { bubble.innerHTML = message.html; } else { bubble.textContent = message.text || ""; }
+    (message.attachments || []).forEach(function (file) { bubble.appendChild(el("div", {}, "\u{1F4CE} " + file.filename)); });
     if (message.from === "agent") { bubble.setAttribute("aria-label", config.title + " wrote"); }
     log.appendChild(bubble);
     log.scrollTop = log.scrollHeight;
@@ -156,7 +161,7 @@
           show({ from: "agent", text: config.greeting });
         }
         frame.messages.forEach(function (message) { show(message); });
-        Object.keys(pending).forEach(function (id) { transmit({ type: "message", id: id, text: pending[id] }); });
+        Object.keys(pending).forEach(function (id) { transmit(pending[id]); });
       } else if (frame.type === "message") {
         status.textContent = "";
         show(frame);
@@ -192,11 +197,28 @@
     event.preventDefault();
     var text = input.value.trim();
     if (!text) { return; }
-    var id = clientID();
-    pending[id] = text;
-    show({ from: "visitor", text: text, client_id: id }, id);
     input.value = "";
-    if (!transmit({ type: "message", id: id, text: text })) { connect(); }
+    queue({ type: "message", id: clientID(), text: text }, { from: "visitor", text: text });
+  });
+  function queue(frame, message) {
+    pending[frame.id] = frame;
+    message.client_id = frame.id;
+    show(message, frame.id);
+    if (!transmit(frame)) { connect(); }
+  }
+  attach.addEventListener("click", function () { picker.click(); });
+  picker.addEventListener("change", function () {
+    var file = picker.files && picker.files[0];
+    picker.value = "";
+    if (!file) { return; }
+    if (file.size > 2 * 1024 * 1024) { status.textContent = "Files may have at most 2 MB."; return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var data = String(reader.result).split(",")[1] || "";
+      queue({ type: "file", id: clientID(), name: file.name, data: data },
+            { from: "visitor", text: "", attachments: [{ filename: file.name }] });
+    };
+    reader.readAsDataURL(file);
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }

@@ -15,16 +15,21 @@ struct WebChatRig: Sendable {
     let identity: IdentityService
     let account: ChannelAccount
     let client: HTTPClient
+    /// The processes' GLAVITO_ATTACHMENTS_DIR.
+    let attachments: URL
 
     static func with(_ body: @Sendable (WebChatRig) async throws -> Void) async throws {
         try await TestDatabases.with { dbs in
             let config = try GlavitoConfig.load(from: TestEnvironment.processEnvironment())
             let identity = try IdentityService(database: dbs.app, config: config.identity)
-            let servers = try await LiveServers.start(2, dbs: dbs)
+            let attachments = FileManager.default.temporaryDirectory.appendingPathComponent("webchat-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: attachments) }
+            let servers = try await LiveServers.start(2, dbs: dbs, settings: ["GLAVITO_ATTACHMENTS_DIR": attachments.path])
             let account = try await webchat(servers.tenant, identity: identity, dbs: dbs, settings: ["allowed_origins": "https://shop.example.com"])
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
-                try await body(WebChatRig(servers: servers, dbs: dbs, identity: identity, account: account, client: client))
+                try await body(WebChatRig(servers: servers, dbs: dbs, identity: identity, account: account, client: client,
+                                          attachments: attachments))
             } catch {
                 try await client.shutdown()
                 throw error

@@ -104,6 +104,23 @@ struct WebChatTests {
             #expect(WebChatRig.of("ack", frames).count == 20, "\(frames)")
             #expect(WebChatRig.of("error", frames).map { $0["code"] as? String } == ["rate-limited"], "\(frames)")
 
+            // Files: an image is stored (once) with its sniffed type; anything else is refused.
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 100)).base64EncodedString()
+            let html = Data("<html><script>alert(1)</script>".utf8).base64EncodedString()
+            let files = try await rig.visitor([
+                ["send": ["type": "file", "id": "f1", "name": "../../etc/screenshot.png", "data": png, "text": "Das Foto"]], ["wait": ["id": "f1"]],
+                ["send": ["type": "file", "id": "f1", "name": "screenshot.png", "data": png]], ["wait": ["id": "f1"]],
+                ["send": ["type": "file", "id": "f2", "name": "page.png", "data": html]], ["wait": ["id": "f2"]],
+            ], server: 1).frames()
+            #expect(WebChatRig.of("ack", files).map { $0["duplicate"] as? Bool } == [false, true], "\(files)")
+            #expect(WebChatRig.of("error", files).map { $0["code"] as? String } == ["unsupported-file"], "\(files)")
+            let stored = try await rig.value(String.self, """
+                SELECT a.state || ' ' || a.mime_type || ' ' || a.filename || ' ' || m.type || ' ' || m.text FROM attachments a JOIN messages m ON m.id = a.message_id
+                """)
+            #expect(stored == "stored image/png screenshot.png image Das Foto")
+            let key = try #require(try await rig.value(String.self, "SELECT storage_key FROM attachments"))
+            #expect(FileManager.default.fileExists(atPath: rig.attachments.appendingPathComponent(key).path))
+
             let script = try await rig.http(.GET, "/widget/\(rig.account.id.uuidString.lowercased()).js", server: 0)
             #expect(script.status == 200)
             #expect(script.contentType.hasPrefix("text/javascript"))
