@@ -90,6 +90,7 @@ func buildRouter(
         AttachmentsController(api: conversations, signer: AttachmentURLSigner(masterKey: masterKey),
                               storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))).addRoutes(to: secured)
     }
+    WebChatController(identity: identity).addRoutes(to: tenantRoutes, secured: secured, catalog: catalog, api: conversations)
     ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
                    keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)
@@ -114,5 +115,7 @@ func buildWebSocketRouter(
         AuthenticationMiddleware(identity: identity, cookie: SessionCookie(overTLS: overTLS))
     }
     LiveController(hub: live, database: database).addWebSocketRoute(to: router)
+    WebChatController(identity: identity)
+        .addWebSocketRoute(to: router, hub: live, storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)))
     return router
 }

@@ -38,4 +38,19 @@ public struct ConversationEvents: Sendable {
         try await EventStore.append([try NewEvent(type: type, value: data, metadata: metadata)], to: "contact/\(contact.uuidString.lowercased())",
                                     tenant: tenant, on: connection, logger: logger)
     }
+
+    /// Appends what resolving a customer's identities did to their contact: `contact.created` when it was made for
+    /// them on `channel`, and one `contact.identity_linked` per new identity (naming `message`, when one revealed it).
+    public func resolved(_ resolution: ContactResolution, channel: ChannelKind, message: UUID?, on connection: PostgresConnection,
+                         logger: Logger) async throws {
+        if resolution.createdContact {
+            try await contact("contact.created", resolution.contactID, ["channel": channel.rawValue], on: connection, logger: logger)
+        }
+        for link in resolution.links {
+            var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason]
+            if let message { data["message_id"] = message.uuidString.lowercased() }
+            if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
+            try await contact("contact.identity_linked", resolution.contactID, data, on: connection, logger: logger)
+        }
+    }
 }

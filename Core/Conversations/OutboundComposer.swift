@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// Turns an agent's reply into a queued outbound message (or an internal note), in the caller's transaction: the
 /// channel's rules are checked first (free text only inside the customer-service window, templates only if
-/// approved), then the message, its delivery job and its event commit together.
+/// approved), then the message, its delivery job and its event commit together. A web chat reply needs no job: it
+/// is stored as `sent` with a `message.sent` event, and the visitor's sockets deliver it from the event log.
 public struct OutboundComposer: Sendable {
     /// The tenant.
     public let tenant: TenantID
@@ -73,15 +74,21 @@ public struct OutboundComposer: Sendable {
         var new = MessageStore.New(ticketID: ticketID, contactID: ticket.contactID, channel: account.kind, channelAccountID: account.id,
                                    direction: "outbound", authorKind: author == nil ? "bot" : "agent", authorID: author,
                                    type: request.type == "template" ? .template : .text, text: text, content: content,
-                                   replyToMessageID: request.replyToMessageID, deliveryStatus: .queued, recipientIdentityID: recipient)
+                                   replyToMessageID: request.replyToMessageID, deliveryStatus: account.kind == .webchat ? .sent : .queued,
+                                   recipientIdentityID: recipient)
         new.id = UUID()
         try await messages.insert(new, on: connection, logger: logger)
         try await tickets.touch(ticketID, direction: "outbound", channel: account.kind, account: account.id, at: Date(), on: connection, logger: logger)
-        let job = try NewJob(kind: Self.jobKind(account.kind), encoding: ["message_id": new.id.uuidString.lowercased()], priority: -10,
-                             maxAttempts: 10, uniqueKey: "message:\(new.id.uuidString.lowercased())")
-        _ = try await JobQueue.enqueue([job], tenant: tenant, on: connection, logger: logger, notify: true)
-        try await events.ticket("message.queued", ticket, ["message_id": new.id.uuidString.lowercased(), "channel": account.kind.rawValue],
-                                on: connection, logger: logger)
+        let facts = ["message_id": new.id.uuidString.lowercased(), "channel": account.kind.rawValue]
+        if account.kind == .webchat {
+            // No job: the visitor's open sockets follow the event log and deliver the reply (docs/webchat.md).
+            try await events.ticket("message.sent", ticket, facts.merging(["direction": "outbound"]) { $1 }, on: connection, logger: logger)
+        } else {
+            let job = try NewJob(kind: Self.jobKind(account.kind), encoding: ["message_id": new.id.uuidString.lowercased()], priority: -10,
+                                 maxAttempts: 10, uniqueKey: "message:\(new.id.uuidString.lowercased())")
+            _ = try await JobQueue.enqueue([job], tenant: tenant, on: connection, logger: logger, notify: true)
+            try await events.ticket("message.queued", ticket, facts, on: connection, logger: logger)
+        }
         return try await messages.get(new.id, on: connection, logger: logger)
     }
 
