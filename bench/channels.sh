@@ -3,7 +3,8 @@
 # `glavito serve` takes signed WhatsApp webhooks (one text message each, from 2,000 customers, so contacts and
 # tickets are created and then reused) posted by `glavito benchmark whatsapp-inbound`, and prints the rate of
 # committed messages and the receipt-to-visible latency percentiles (target: >= 1,000 messages/s, p99 < 100 ms).
-# Environment: BENCH_MESSAGES (default 20000), BENCH_BIN_DIR (use these binaries instead of building release ones).
+# Environment: BENCH_MESSAGES (default 20000), BENCH_BIN_DIR (use these binaries instead of building release ones),
+# BENCH_PROFILE=1 (load pg_stat_statements and print the statements that took the most database time).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MESSAGES="${BENCH_MESSAGES:-20000}"
@@ -11,6 +12,9 @@ MESSAGES="${BENCH_MESSAGES:-20000}"
 # shellcheck source=lib/cluster.bash
 . "$here/lib/cluster.bash"
 bench_setup channels glavito
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  export GLAVITO_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements'"
+fi
 export GLAVITO_LOG_LEVEL=warning GLAVITO_LOG_FORMAT=json GLAVITO_MASTER_KEY="$(head -c 32 /dev/urandom | base64)"
 bench_start_cluster
 http_port="$(bench_free_port)"
@@ -23,3 +27,9 @@ for connections in 8 32; do
 done
 # A paced run well below the ceiling shows the latency at a steady load.
 "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages 5000 --concurrency 4
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  "$root/infra/postgres.sh" psql -d glavito -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  "$root/infra/postgres.sh" psql -d glavito -c "SELECT calls, round(total_exec_time::numeric, 0) AS ms,
+      round((total_exec_time / calls)::numeric, 3) AS ms_each, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
+fi

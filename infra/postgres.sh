@@ -72,6 +72,7 @@ fsync = $FSYNC
 synchronous_commit = $([ "$FSYNC" = off ] && echo off || echo on)
 full_page_writes = $FSYNC
 log_min_messages = warning
+${GLAVITO_PG_EXTRA_CONF:-}
 CONF
   # Local socket: trust, but the socket directory is private to the cluster's owner and root.
   chmod 770 "$SOCKET_DIR"

@@ -6,8 +6,10 @@ import Synchronization
 /// Group commit for channel webhooks: webhooks of one tenant arriving while that tenant's ingest transaction runs
 /// wait and then commit together in the next one, so a burst costs a few transactions instead of one each.
 ///
-/// No background task: the first caller of a tenant leads (runs the transaction for itself and whoever queued up
-/// to ``maximumBatch``), then hands the lead to the oldest waiter, if any. Every caller gets its own outcome only
+/// No background task: a caller finding fewer than ``concurrency`` transactions of its tenant running leads (runs
+/// one for itself and whoever queued, up to ``maximumBatch``), then hands the lead to the oldest waiter, if any.
+/// Locks are taken up front in one sorted order by ``InboundIngestor``, so concurrent transactions do not deadlock
+/// on advisory locks. Every caller gets its own outcome only
 /// after the transaction holding its messages committed. If a combined transaction fails, each of its webhooks is
 /// retried alone, so one bad webhook cannot fail the others.
 final class ChannelIngestQueue: Sendable {
@@ -25,30 +27,34 @@ final class ChannelIngestQueue: Sendable {
     }
 
     struct TenantQueue: Sendable {
-        var busy = false
+        /// Transactions of the tenant running now.
+        var leaders = 0
         var waiting: [Waiter] = []
     }
 
     let database: Database
     let keyRing: TenantKeyRing
     let maximumBatch: Int
+    /// Transactions one tenant may run at once in this process; more webhooks wait for the next one.
+    let concurrency: Int
     private let queues = Mutex<[TenantID: TenantQueue]>([:])
 
-    init(database: Database, keyRing: TenantKeyRing, maximumBatch: Int = 64) {
+    init(database: Database, keyRing: TenantKeyRing, maximumBatch: Int = 64, concurrency: Int = 4) {
         self.database = database
         self.keyRing = keyRing
         self.maximumBatch = maximumBatch
+        self.concurrency = concurrency
     }
 
     /// Ingests `batch` for `account` of `tenant`; returns once it is committed.
     func ingest(_ batch: ChannelWebhookBatch, account: ChannelAccount, tenant: TenantID) async throws -> Outcome {
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
             let leads = queues.withLock { queues -> Bool in
-                if queues[tenant, default: TenantQueue()].busy {
+                if queues[tenant, default: TenantQueue()].leaders >= concurrency {
                     queues[tenant, default: TenantQueue()].waiting.append(Waiter(batch: batch, account: account, continuation: continuation))
                     return false
                 }
-                queues[tenant, default: TenantQueue()].busy = true
+                queues[tenant, default: TenantQueue()].leaders += 1
                 return true
             }
             if leads { continuation.resume(returning: .lead) }
@@ -64,19 +70,16 @@ final class ChannelIngestQueue: Sendable {
             }
             let results = await commit([(batch, account)] + others.map { ($0.batch, $0.account) }, tenant: tenant)
             for (waiter, result) in zip(others, results.dropFirst()) { waiter.continuation.resume(returning: .done(result)) }
-            // Hand the lead to the oldest waiter, or leave the tenant idle.
+            // Hand the lead to the oldest waiter (its own webhook goes first in its transaction), or step down.
             let next = queues.withLock { queues -> Waiter? in
                 if queues[tenant, default: TenantQueue()].waiting.isEmpty {
-                    queues[tenant] = nil
+                    queues[tenant, default: TenantQueue()].leaders -= 1
+                    if queues[tenant]?.leaders == 0 { queues[tenant] = nil }
                     return nil
                 }
                 return queues[tenant, default: TenantQueue()].waiting.removeFirst()
             }
-            if let next {
-                // The new leader's own webhook goes first in its transaction; it was taken off the queue here.
-                queues.withLock { $0[tenant, default: TenantQueue()].busy = true }
-                next.continuation.resume(returning: .lead)
-            }
+            next?.continuation.resume(returning: .lead)
             return try results[0].get()
         }
     }

@@ -10,11 +10,17 @@ extension EventStore {
         let partitions = positions.keys.sorted()
         let after = partitions.map { positions[$0] ?? 0 }
         return try await database.withConnection { connection in
+            // One index range scan per partition, each limited: a plain join let the planner scan the whole table.
             try await EventRows.read(connection.query("""
-                SELECT \(unescaped: EventRows.columns)
+                SELECT page.*
                 FROM unnest(\(partitions)::int[], \(after)::int8[]) AS cursor(p, after)
-                JOIN events ON partition = cursor.p AND position > cursor.after
-                ORDER BY partition, position
+                CROSS JOIN LATERAL (
+                    SELECT \(unescaped: EventRows.columns) FROM events
+                    WHERE partition = cursor.p AND position > cursor.after
+                    ORDER BY position
+                    LIMIT \(limit)
+                ) AS page
+                ORDER BY page.partition, page.position
                 LIMIT \(limit)
                 """, logger: database.logger))
         }
