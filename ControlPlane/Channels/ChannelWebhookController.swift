@@ -93,7 +93,7 @@ struct ChannelWebhookController {
         do {
             batch = kind == .whatsapp ? try WhatsAppWebhookParser.parse(bytes) : try InstagramWebhookParser.parse(bytes)
         } catch {
-            try await database.withTenantTransaction(tenant) { connection in
+            _ = try await database.withTenantTransaction(tenant) { connection in
                 try await connection.query("""
                     INSERT INTO channel_webhook_rejects (tenant_id, channel_account_id, body, error)
                     VALUES (\(tenant.rawValue), \(account.id), \(PostgresByteArray(bytes)), \(String(describing: error)))
