@@ -41,6 +41,7 @@ export GLAVITO_ATTACHMENTS_DIR="${GLAVITO_ATTACHMENTS_DIR:-$root/.data/attachmen
 applied="$(bin/glavito tenants apply tenants/ --logins-file "$root/.data/demo-logins.txt")"
 echo "$applied"
 demo_channel="$(sed -n "s/^demo: channel 'Northwind WhatsApp' [a-z]* \([0-9a-f-]*\)$/\1/p" <<<"$applied")"
+demo_webchat="$(sed -n "s/^demo: channel 'Website chat' [a-z]* \([0-9a-f-]*\)$/\1/p" <<<"$applied")"
 
 server_pid=""
 fake_pid=""
@@ -91,6 +92,8 @@ $(sed 's/^/      /' "$root/.data/demo-logins.txt" 2>/dev/null || echo "      non
         -d '{"phone_number_id":"109876543210001","messages":[{"from":"4915112345678","id":"wamid.demo'\$RANDOM'","timestamp":"'\$(date +%s)'","type":"text","text":{"body":"Hi, where is my order?"}}],"contacts":[{"profile":{"name":"Lena"},"wa_id":"4915112345678"}]}'
       then GET /api/v1/tickets and reply with POST /api/v1/tickets/<id>/messages (docs/conversations.md); the fake
       records what was sent: http://127.0.0.1:$GLAVITO_DEMO_GRAPH_PORT/_fake/sent
+    Web chat widget (embed on any page of the demo's host, docs/webchat.md):
+      <script src="http://demo.$GLAVITO_BASE_DOMAIN:$GLAVITO_HTTP_PORT/widget/$demo_webchat.js" defer></script>
   Press Ctrl-C to stop everything.
 
 MSG

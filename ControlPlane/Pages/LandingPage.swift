@@ -1,8 +1,11 @@
+import Foundation
 import GlavitoCore
 
 /// A tenant's public landing page, in the tenant's branding.
 enum LandingPage {
-    static func render(tenant: Tenant) -> String {
+    /// The page; with `webChat`, the web chat widget of that channel is embedded.
+    static func render(tenant: Tenant, webChat: UUID? = nil) -> String {
+        let widget = webChat.map { #"<script src="/widget/\#($0.uuidString.lowercased()).js" defer></script>"# } ?? ""
         let name = HTML.escape(tenant.branding.displayName)
         let logo = tenant.branding.logoURL.map { #"<img class="brand-logo" src="\#(HTML.escape($0))" alt="\#(name) logo">"# } ?? ""
         return PageShell.render(title: tenant.branding.displayName, brandingStylesheet: true, body: """
@@ -15,6 +18,7 @@ enum LandingPage {
           Message us on any of our channels and a member of our team will answer.</p>
         </main>
         <footer class="site-footer"><small>Support desk powered by Glavito</small></footer>
+        \(widget)
         """)
     }
 

@@ -128,6 +128,8 @@ struct WebChatTests {
             #expect(script.body.contains("attachShadow") && script.body.contains("aria-label"))
             #expect(!script.body.contains("http://") && !script.body.contains("https://"), "no external URLs")
             #expect(try await rig.http(.GET, "/widget/\(UUID().uuidString.lowercased()).js", server: 0).status == 404)
+            let landing = try await rig.http(.GET, "/", server: 0)
+            #expect(landing.body.contains("/widget/\(rig.account.id.uuidString.lowercased()).js"), "the workspace's page embeds its widget")
         }
     }
 }
