@@ -93,7 +93,7 @@ func buildRouter(
     WebChatController(identity: identity).addRoutes(to: tenantRoutes, secured: secured, catalog: catalog, api: conversations)
     ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
-                   keepAlive: .seconds(config.liveKeepAliveSeconds)).addRoutes(to: secured)
+                   keepAlive: .seconds(config.liveKeepAliveSeconds), recheck: .seconds(config.liveRecheckSeconds)).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,
                                       masterKey: try config.identity.requireMasterKey(), config: config.identity)
     PlatformController(operators: operators, platform: platformDatabase, cookie: SessionCookie(overTLS: overTLS, baseName: "glavito_platform"))
@@ -114,7 +114,7 @@ func buildWebSocketRouter(
         TenantResolutionMiddleware(resolver: TenantResolver(database: database, baseDomain: config.baseDomain))
         AuthenticationMiddleware(identity: identity, cookie: SessionCookie(overTLS: overTLS))
     }
-    LiveController(hub: live, database: database).addWebSocketRoute(to: router)
+    LiveController(hub: live, database: database, recheck: .seconds(config.liveRecheckSeconds)).addWebSocketRoute(to: router)
     WebChatController(identity: identity)
         .addWebSocketRoute(to: router, hub: live, storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)))
     return router

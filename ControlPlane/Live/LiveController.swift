@@ -12,6 +12,9 @@ struct LiveController {
     let database: Database
     /// Between keep-alive comments on an idle SSE stream.
     var keepAlive: Duration = .seconds(15)
+    /// Between checks that the connection's session or API key still holds (revoked, expired, user deactivated
+    /// end the connection).
+    var recheck: Duration = .seconds(30)
 
     static let path = "/api/v1/live"
 
@@ -51,6 +54,12 @@ struct LiveController {
     /// One WebSocket connection: waits for a `subscribe` message, then runs the feed until either side ends.
     func session(principal: Principal, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
+            let (database, recheck) = (database, recheck)
+            group.addTask {
+                if await Self.untilCredentialEnds(principal, database: database, every: recheck) {
+                    try? await outbound.close(.policyViolation, reason: "signed out: the session or API key ended")
+                }
+            }
             var subscribed = false
             for try await message in inbound.messages(maxSize: 16_384) {
                 guard case .text(let text) = message, let request = try? JSONDecoder().decode(Subscribe.self, from: Data(text.utf8)),
@@ -111,7 +120,7 @@ struct LiveController {
                           detail: "None of the topics can be followed: " + audience.refused.map { "\($0.topic) (\($0.reason))" }.joined(separator: ", "))
         }
         let feed = LiveFeed(hub: hub, database: database, audience: audience)
-        let (resumeFrom, keepAlive) = (after, keepAlive)
+        let (resumeFrom, keepAlive, database, recheck) = (after, keepAlive, database, recheck)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
@@ -130,6 +139,12 @@ struct LiveController {
                     if let reason { sink.yield("event: end\ndata: \(LiveFrames.error("ended", reason.message))\n\n") }
                 }
                 group.addTask {
+                    if await Self.untilCredentialEnds(principal, database: database, every: recheck) {
+                        sink.yield("event: end\ndata: \(LiveFrames.error("signed-out", "the session or API key ended"))\n\n")
+                        sink.finish()
+                    }
+                }
+                group.addTask {
                     // A comment line now and then: proxies keep the stream open, and a vanished client is noticed.
                     while !Task.isCancelled {
                         try? await Task.sleep(for: keepAlive)
@@ -142,6 +157,16 @@ struct LiveController {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// Waits, checking every `interval`, until the principal's credential no longer holds (true) or the task is
+    /// cancelled (false). A failed check (the database unreachable) is not taken as a sign-out.
+    static func untilCredentialEnds(_ principal: Principal, database: Database, every interval: Duration) async -> Bool {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return false }
+            if (try? await CredentialCheck.stillValid(principal, database: database)) == false { return true }
+        }
+        return false
     }
 
     /// Whether `request` carries no `Origin` (not a browser) or the tenant's own host as its origin: a page of

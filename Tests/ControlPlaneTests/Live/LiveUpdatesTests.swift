@@ -137,4 +137,47 @@ struct LiveKeepAliveTests {
             try await servers.stop()
         }
     }
+
+    @Test("revoking a session or an API key ends its open live connections (WebSocket closed with 1008, SSE ended)")
+    func revocationEndsConnections() async throws {
+        try await TestDatabases.with { dbs in
+            let servers = try await LiveServers.start(1, dbs: dbs, settings: ["GLAVITO_LIVE_RECHECK_SECONDS": "1"])
+            let (user, cookie) = try await servers.signedInUser("agent", dbs: dbs)
+            let key = try await servers.apiKey([.analyticsView], dbs: dbs)
+            let (host, port) = (servers.host(0), servers.ports[0])
+            let bySession = try LiveClientProcess.start(port: port, host: host, cookie: cookie, topics: ["inbox"], count: 1, seconds: 30)
+            let byKey = try LiveClientProcess.start(port: port, host: host, bearer: key, topics: ["dashboard"], count: 1, seconds: 30)
+            #expect(try await bySession.waitSubscribed(), "\(bySession.process.output)")
+            #expect(try await byKey.waitSubscribed(), "\(byKey.process.output)")
+            let started = ContinuousClock.now
+            try await dbs.app.withTenantTransaction(servers.tenant) { connection in
+                try await connection.query("UPDATE sessions SET revoked_at = now() WHERE user_id = \(user.rawValue)", logger: TestDatabases.logger)
+                try await connection.query("UPDATE api_keys SET revoked_at = now()", logger: TestDatabases.logger)
+            }
+            for client in [bySession, byKey] {
+                let closed = try await client.frames(timeout: .seconds(25)).first { $0["type"] as? String == "closed" }
+                #expect(closed?["code"] as? Int == 1008, "\(client.process.output)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(15), "ended within a few re-checks, not at the client's own timeout")
+            // SSE: the stream ends with a signed-out frame.
+            let (_, cookie2) = try await servers.signedInUser("agent", dbs: dbs)
+            let sse = try await withThrowingTaskGroup(of: (status: Int32, output: String).self) { group in
+                group.addTask {
+                    try await ManagedProcess.run(
+                        executable: URL(fileURLWithPath: "/usr/bin/curl"),
+                        arguments: ["-sN", "--max-time", "20", "-H", "Host: \(host)", "-H", "Cookie: \(cookie2)",
+                                    "http://127.0.0.1:\(port)/api/v1/live/sse?topics=inbox"],
+                        environment: ProcessInfo.processInfo.environment)
+                }
+                try await Task.sleep(for: .milliseconds(1500))
+                try await dbs.app.withTenantTransaction(servers.tenant) { connection in
+                    try await connection.query("UPDATE sessions SET revoked_at = now() WHERE revoked_at IS NULL", logger: TestDatabases.logger)
+                }
+                return try await group.next()!
+            }
+            #expect(sse.output.contains("event: subscribed") && sse.output.contains("signed-out"), "\(sse.output)")
+            #expect(sse.status == 0, "the server ended the stream before curl's own 20 s limit")
+            try await servers.stop()
+        }
+    }
 }
