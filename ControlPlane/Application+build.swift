@@ -18,7 +18,9 @@ func buildApplication(
     // Live updates read every tenant's events as the platform role, on their own small pool (one connection
     // LISTENs for appends; see LiveEventHub).
     let liveDatabase = Database(url: config.platformDatabase, poolSize: 3, logger: logger)
-    let hub = LiveEventHub(database: liveDatabase)
+    var liveSettings = LiveEventHub.Settings()
+    liveSettings.connectionsPerPrincipal = config.liveMaxConnections
+    let hub = LiveEventHub(database: liveDatabase, settings: liveSettings)
     let identity = try IdentityService(database: database, config: config.identity)
     let expectedVersion = try MigrationCatalog.expectedVersion()
     let router = try buildRouter(config: config, database: database, platformDatabase: platformDatabase,

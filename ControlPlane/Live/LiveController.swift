@@ -47,6 +47,14 @@ struct LiveController {
             return .upgrade([:])
         }, onUpgrade: { inbound, outbound, context in
             guard let principal = context.requestContext.principal else { return }
+            let slot = LiveConnectionLimit.key(principal)
+            guard hub.connections.acquire(slot) else {
+                try await outbound.write(.text(LiveFrames.error("too-many-connections",
+                                                                "at most \(hub.connections.perPrincipal) live connections per user; close one")))
+                try await outbound.close(.policyViolation, reason: "too many live connections")
+                return
+            }
+            defer { hub.connections.release(slot) }
             try await session(principal: principal, inbound: inbound, outbound: outbound)
         })
     }
@@ -119,12 +127,20 @@ struct LiveController {
             throw Problem(status: .forbidden, type: "forbidden", title: "Not allowed",
                           detail: "None of the topics can be followed: " + audience.refused.map { "\($0.topic) (\($0.reason))" }.joined(separator: ", "))
         }
+        let slot = LiveConnectionLimit.key(principal)
+        guard hub.connections.acquire(slot) else {
+            var problem = Problem(status: .tooManyRequests, type: "too-many-connections", title: "Too many live connections",
+                                  detail: "At most \(hub.connections.perPrincipal) live connections per user; close one.")
+            problem.extraHeaders[.retryAfter] = "10"
+            throw problem
+        }
         let feed = LiveFeed(hub: hub, database: database, audience: audience)
-        let (resumeFrom, keepAlive, database, recheck) = (after, keepAlive, database, recheck)
+        let (resumeFrom, keepAlive, database, recheck, connections) = (after, keepAlive, database, recheck, hub.connections)
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer { connections.release(slot) }
             let (frames, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(256))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -40,6 +40,9 @@ public struct GlavitoConfig: Sendable {
     /// Seconds between checks that a live connection's session or API key still holds
     /// (`GLAVITO_LIVE_RECHECK_SECONDS`, default 30).
     public var liveRecheckSeconds: Int = 30
+    /// Live connections one user or API key may hold open per control-plane process
+    /// (`GLAVITO_LIVE_MAX_CONNECTIONS`, default 20).
+    public var liveMaxConnections: Int = 20
     /// Where attachments are stored, content-addressed per tenant (`GLAVITO_ATTACHMENTS_DIR`, default
     /// `.data/attachments` under the working directory).
     public var attachmentsDirectory = ".data/attachments"
@@ -93,6 +96,7 @@ public struct GlavitoConfig: Sendable {
         config.workerMetricsPort = try reader.int("GLAVITO_WORKER_METRICS_PORT", default: 0, range: 0...65535)
         config.liveKeepAliveSeconds = try reader.int("GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS", default: 15, range: 1...300)
         config.liveRecheckSeconds = try reader.int("GLAVITO_LIVE_RECHECK_SECONDS", default: 30, range: 1...3600)
+        config.liveMaxConnections = try reader.int("GLAVITO_LIVE_MAX_CONNECTIONS", default: 20, range: 1...10_000)
         config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
         config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
         return config

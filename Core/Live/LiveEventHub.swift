@@ -31,6 +31,9 @@ public final class LiveEventHub: Service, Sendable {
         public var subscriberBuffer = 2000
 
         /// The defaults.
+        /// Live connections one user or API key may hold open on this process (`GLAVITO_LIVE_MAX_CONNECTIONS`).
+        public var connectionsPerPrincipal = 20
+
         public init() {}
     }
 
@@ -52,9 +55,13 @@ public final class LiveEventHub: Service, Sendable {
     }
 
     /// Creates a hub reading through `database` (the platform role).
+    /// The per-user (per-key) limit of open connections on this process, shared by every live route.
+    public let connections: LiveConnectionLimit
+
     public init(database: Database, settings: Settings = Settings()) {
         self.database = database
         self.settings = settings
+        self.connections = LiveConnectionLimit(perPrincipal: settings.connectionsPerPrincipal)
         self.interval = Mutex(settings.busyPoll)
     }
 

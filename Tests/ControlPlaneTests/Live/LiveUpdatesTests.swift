@@ -180,4 +180,35 @@ struct LiveKeepAliveTests {
             try await servers.stop()
         }
     }
+
+    @Test("a user holds at most GLAVITO_LIVE_MAX_CONNECTIONS live connections per process; more are refused until one closes")
+    func connectionLimit() async throws {
+        try await TestDatabases.with { dbs in
+            let servers = try await LiveServers.start(1, dbs: dbs, settings: ["GLAVITO_LIVE_MAX_CONNECTIONS": "2"])
+            let (_, cookie) = try await servers.signedInUser("agent", dbs: dbs)
+            let (host, port) = (servers.host(0), servers.ports[0])
+            let first = try LiveClientProcess.start(port: port, host: host, cookie: cookie, topics: ["inbox"], count: 1, seconds: 6)
+            let second = try LiveClientProcess.start(port: port, host: host, cookie: cookie, topics: ["inbox"], count: 1, seconds: 6)
+            let firstUp = try await first.waitSubscribed()
+            let secondUp = try await second.waitSubscribed()
+            #expect(firstUp && secondUp)
+            let third = try LiveClientProcess.start(port: port, host: host, cookie: cookie, topics: ["inbox"], count: 1, seconds: 6)
+            let frames = try await third.frames()
+            #expect(frames.contains { ($0["error"] as? [String: Any])?["code"] as? String == "too-many-connections" || $0["code"] as? String == "too-many-connections" },
+                    "\(third.process.output)")
+            #expect(frames.first { $0["type"] as? String == "closed" }?["code"] as? Int == 1008)
+            let sse = try await ManagedProcess.run(
+                executable: URL(fileURLWithPath: "/usr/bin/curl"),
+                arguments: ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "3", "-H", "Host: \(host)", "-H", "Cookie: \(cookie)",
+                            "http://127.0.0.1:\(port)/api/v1/live/sse?topics=inbox"],
+                environment: ProcessInfo.processInfo.environment)
+            #expect(sse.output == "429", "\(sse.output)")
+            _ = try await first.frames()
+            _ = try await second.frames()
+            let again = try LiveClientProcess.start(port: port, host: host, cookie: cookie, topics: ["inbox"], count: 1, seconds: 3)
+            #expect(try await again.waitSubscribed(), "a slot is free again once a connection closed: \(again.process.output)")
+            _ = try await again.frames()
+            try await servers.stop()
+        }
+    }
 }
