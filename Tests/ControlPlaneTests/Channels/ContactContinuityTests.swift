@@ -122,4 +122,42 @@ struct ContactContinuityTests {
             #expect(try await rig.api(.GET, "/api/v1/tickets/\(target)", stranger, headers: strangerKey).status == 404)
         }
     }
+
+    @Test("ticket reads honour the data scope: an agent sees only their own tickets, a supervisor their teams' and their own")
+    func dataScope() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.whatsapp)
+            let admin = try await rig.key([.ticketsRead, .ticketsReply, .ticketsAssign], channel)
+            for index in 0..<3 {
+                #expect(try await rig.whatsappText("Frage \(index)", from: "49171000000\(index)", to: channel).status == 200)
+            }
+            let all = try await rig.api(.GET, "/api/v1/tickets", channel, headers: admin)
+            let ids = try #require((all.json["tickets"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+            #expect(ids.count == 3)
+            func user(_ role: String, teams: [String]) async throws -> (UserID, [(String, String)]) {
+                let made = try await IdentityFixtures.makeUser(rig.identity, tenant: channel.tenant, email: "\(role)-\(UUID().uuidString.prefix(6))@example.com",
+                                                               password: "not used by this test", role: role, teams: teams)
+                let token = try await rig.db(channel.tenant) { connection in
+                    try await SessionStore().create(tenant: channel.tenant, user: made.id, stage: .active,
+                                                    policy: IdentityFixtures.policy(IdentityFixtures.config()), clientAddress: nil, userAgent: nil,
+                                                    on: connection, logger: TestDatabases.logger).token
+                }
+                return (made.id, [("Cookie", "glavito_session=\(token)")])
+            }
+            let (agent, agentCookie) = try await user("agent", teams: ["emea"])
+            let (_, supervisorCookie) = try await user("supervisor", teams: ["emea"])
+            #expect(try await rig.api(.PATCH, "/api/v1/tickets/\(ids[0])", channel, headers: admin,
+                                      json: #"{"assignee_id":"\#(agent.rawValue.uuidString)"}"#).status == 200)
+            #expect(try await rig.api(.PATCH, "/api/v1/tickets/\(ids[1])", channel, headers: admin, json: #"{"team":"emea"}"#).status == 200)
+            func visible(_ headers: [(String, String)]) async throws -> Set<String> {
+                let page = try await rig.api(.GET, "/api/v1/tickets", channel, headers: headers)
+                return Set((page.json["tickets"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+            }
+            #expect(try await visible(agentCookie) == [ids[0]], "an agent (scope own) sees the ticket assigned to them")
+            #expect(try await visible(supervisorCookie) == [ids[1]], "a supervisor (scope teams) sees their team's ticket")
+            #expect(try await rig.api(.GET, "/api/v1/tickets/\(ids[2])", channel, headers: agentCookie).status == 404)
+            #expect(try await rig.api(.GET, "/api/v1/tickets/\(ids[1])/messages", channel, headers: agentCookie).status == 404)
+            #expect(try await rig.api(.GET, "/api/v1/tickets/\(ids[0])", channel, headers: agentCookie).status == 200)
+        }
+    }
 }
