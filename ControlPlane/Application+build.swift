@@ -28,7 +28,10 @@ func buildApplication(
     let webSocketRouter = buildWebSocketRouter(config: config, database: database, identity: identity, live: hub)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+        // Pings find connections whose peer vanished without closing (a killed browser tab), so they end and free
+        // their slots.
+        server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
+                                       configuration: WebSocketServerConfiguration(autoPing: .enabled(timePeriod: .seconds(config.livePingSeconds)))),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "glavito"),
         services: [database.client, platformDatabase.client, liveDatabase.client, hub],
         logger: logger

@@ -49,7 +49,10 @@ async def main() -> None:
         async with asyncio.timeout(args.seconds):
             async with connect(f"ws://{args.host}/api/v1/live", host="127.0.0.1", port=args.port,
                                additional_headers=headers, origin=args.origin, max_size=2**20) as ws:
-                await ws.send(json.dumps(request))
+                try:
+                    await ws.send(json.dumps(request))
+                except ConnectionClosed:
+                    pass  # closed before the subscription went out (say, refused over a limit): report the close below
                 try:
                     async for message in ws:
                         frame = json.loads(message)
