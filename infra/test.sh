@@ -10,6 +10,8 @@ state="$(mktemp -d /tmp/glavito-test.XXXXXX)"
 chmod 755 "$state"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 export GLAVITO_PGDATA="$state/pg" GLAVITO_PGPORT="$port" GLAVITO_PG_FSYNC=off GLAVITO_ENV_FILE="$state/glavito.env"
+# The suite runs many control-plane and worker processes at once, each with its pools: more than the default 200.
+export GLAVITO_PG_EXTRA_CONF="max_connections = 800"
 
 cleanup() {
   local status=$?

@@ -61,6 +61,12 @@ struct ChannelRig: Sendable {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
                 try await app.test(.live) { testClient in
+                    // The whole suite shares two cores: give our answers to the fake's webhooks time.
+                    var settings = HTTPClientRequest(url: "http://127.0.0.1:\(fakePort)/_fake/settings")
+                    settings.method = .POST
+                    settings.headers.add(name: "Content-Type", value: "application/json")
+                    settings.body = .bytes(ByteBuffer(string: #"{"webhook_timeout_seconds": 60}"#))
+                    _ = try await client.execute(settings, timeout: .seconds(30)).body.collect(upTo: 1 << 16)
                     try await body(ChannelRig(port: testClient.port ?? 0, fakePort: fakePort, client: client, identity: identity, dbs: dbs,
                                               attachments: attachments))
                 }

@@ -80,12 +80,24 @@ struct ChannelFormatterTests {
 
     @Test("long texts full of unpaired markers render in linear time")
     func unpairedMarkers() {
-        let clock = ContinuousClock()
-        let started = clock.now
-        for text in [String(repeating: "*a _b ~c ```d [e ", count: 8_000), String(repeating: "[", count: 60_000)] {
-            #expect(ChannelFormatter.inboundHTML(text, channel: .whatsapp).count >= text.count)
-            #expect(ChannelFormatter.render(text, for: .html).count >= text.count)
+        // Four times the text must take well under sixteen times as long (what quadratic rendering would need).
+        // Timed against itself, not against a fixed limit, so a loaded machine does not fail it.
+        func seconds(_ scale: Int) -> Double {
+            let clock = ContinuousClock()
+            var best = Double.infinity
+            for _ in 0..<2 {
+                let started = clock.now
+                for text in [String(repeating: "*a _b ~c ```d [e ", count: 2_000 * scale), String(repeating: "[", count: 15_000 * scale)] {
+                    #expect(ChannelFormatter.inboundHTML(text, channel: .whatsapp).count >= text.count)
+                    #expect(ChannelFormatter.render(text, for: .html).count >= text.count)
+                }
+                let (whole, fraction) = (clock.now - started).components
+                best = min(best, Double(whole) + Double(fraction) / 1e18)
+            }
+            return best
         }
-        #expect(clock.now - started < .seconds(5))
+        let small = seconds(1)
+        let large = seconds(4)
+        #expect(large < small * 10 + 0.5, "1×: \(small) s, 4×: \(large) s")
     }
 }
