@@ -47,4 +47,6 @@ bin_dir="$(swift build --show-bin-path)"
 export GLAVITO_TEST_BIN_DIR="$bin_dir" GLAVITO_TEST_REPO_ROOT="$root"
 # The suite runs against a schema migrated once, by the real command.
 "$bin_dir/glavito" migrate
-swift test --skip-build "$@"
+# At most 12 tests at once: the suite starts many servers, workers and browsers, and on two cores running all of
+# them together starved timing-sensitive tests.
+swift test --skip-build --experimental-maximum-parallelization-width 12 "$@"
