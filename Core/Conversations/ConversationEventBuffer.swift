@@ -31,6 +31,20 @@ public struct ConversationEventBuffer: Sendable {
         pending.append(("contact/\(contact.uuidString.lowercased())", try NewEvent(type: type, value: data, metadata: events.metadata)))
     }
 
+    /// Queues what resolving a customer's identities did to their contact: `contact.created` when it was made for
+    /// them on `channel`, and one `contact.identity_linked` per new identity (naming `message`, when one revealed it).
+    public mutating func resolved(_ resolution: ContactResolution, channel: ChannelKind, message: UUID?) throws {
+        if resolution.createdContact {
+            try contact("contact.created", resolution.contactID, ["channel": channel.rawValue])
+        }
+        for link in resolution.links {
+            var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason]
+            if let message { data["message_id"] = message.uuidString.lowercased() }
+            if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
+            try contact("contact.identity_linked", resolution.contactID, data)
+        }
+    }
+
     /// Appends everything queued, stream by stream in partition order (events of a stream keep their order), and
     /// empties the buffer.
     public mutating func flush(on connection: PostgresConnection, logger: Logger) async throws {

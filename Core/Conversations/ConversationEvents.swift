@@ -25,32 +25,25 @@ public struct ConversationEvents: Sendable {
     /// Appends `type` to the ticket's stream with the ticket's scope and `extra` facts.
     public func ticket(_ type: String, _ ticket: Ticket, _ extra: [String: String] = [:], on connection: PostgresConnection,
                        logger: Logger) async throws {
-        let data = ticket.scope.merging(extra) { $1 }
-        try await EventStore.append([try NewEvent(type: type, value: data, metadata: metadata)], to: "ticket/\(ticket.id.uuidString.lowercased())",
-                                    tenant: tenant, on: connection, logger: logger)
+        var buffer = ConversationEventBuffer(self)
+        try buffer.ticket(type, ticket, extra)
+        try await buffer.flush(on: connection, logger: logger)
     }
 
     /// Appends `type` to the contact's stream.
     public func contact(_ type: String, _ contact: UUID, _ data: [String: String], on connection: PostgresConnection,
                         logger: Logger) async throws {
-        var data = data
-        data["contact_id"] = contact.uuidString.lowercased()
-        try await EventStore.append([try NewEvent(type: type, value: data, metadata: metadata)], to: "contact/\(contact.uuidString.lowercased())",
-                                    tenant: tenant, on: connection, logger: logger)
+        var buffer = ConversationEventBuffer(self)
+        try buffer.contact(type, contact, data)
+        try await buffer.flush(on: connection, logger: logger)
     }
 
-    /// Appends what resolving a customer's identities did to their contact: `contact.created` when it was made for
-    /// them on `channel`, and one `contact.identity_linked` per new identity (naming `message`, when one revealed it).
+    /// Appends what resolving a customer's identities did to their contact (see
+    /// ``ConversationEventBuffer/resolved(_:channel:message:)``).
     public func resolved(_ resolution: ContactResolution, channel: ChannelKind, message: UUID?, on connection: PostgresConnection,
                          logger: Logger) async throws {
-        if resolution.createdContact {
-            try await contact("contact.created", resolution.contactID, ["channel": channel.rawValue], on: connection, logger: logger)
-        }
-        for link in resolution.links {
-            var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason]
-            if let message { data["message_id"] = message.uuidString.lowercased() }
-            if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
-            try await contact("contact.identity_linked", resolution.contactID, data, on: connection, logger: logger)
-        }
+        var buffer = ConversationEventBuffer(self)
+        try buffer.resolved(resolution, channel: channel, message: message)
+        try await buffer.flush(on: connection, logger: logger)
     }
 }

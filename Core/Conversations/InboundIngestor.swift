@@ -126,15 +126,7 @@ public struct InboundIngestor: Sendable {
         let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
         let resolution = try await directory.resolve(message.sender, profileName: message.isEcho ? nil : message.profileName,
                                                      sourceMessage: id, locked: true, on: connection, logger: logger)
-        if resolution.createdContact {
-            try events.contact("contact.created", resolution.contactID, ["channel": message.channel.rawValue])
-        }
-        for link in resolution.links {
-            var data = ["identity_id": link.identityID.uuidString.lowercased(), "kind": link.kind.rawValue, "reason": link.reason,
-                        "message_id": id.uuidString.lowercased()]
-            if let matched = link.matchedIdentityID { data["matched_identity_id"] = matched.uuidString.lowercased() }
-            try events.contact("contact.identity_linked", resolution.contactID, data)
-        }
+        try events.resolved(resolution, channel: message.channel, message: id)
         let tickets = TicketStore(tenant: tenant)
         let subject = message.text.map { String($0.prefix(120)) } ?? message.type.rawValue
         let (ticket, created, reopened) = try await tickets.ticketForInbound(contact: resolution.contactID, channel: message.channel,
