@@ -58,6 +58,8 @@ public struct GlavitoConfig: Sendable {
     public var jobs: JobQueueSettings
     /// Outgoing webhook delivery (`GLAVITO_WEBHOOKS_*`; see docs/webhooks.md).
     public var webhooks: WebhookSettings
+    /// The SMTP listener and the default outbound relay (`GLAVITO_SMTP_*`; see docs/email.md).
+    public var mail = MailSettings()
 
     /// The format of log lines.
     public enum LogFormat: String, Sendable {
@@ -103,6 +105,7 @@ public struct GlavitoConfig: Sendable {
         config.livePingSeconds = try reader.int("GLAVITO_LIVE_PING_SECONDS", default: 30, range: 1...3600)
         config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
         config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
+        config.mail = try MailSettings.load(from: reader, host: config.httpHost, baseDomain: baseDomain)
         return config
     }
 }

@@ -48,22 +48,32 @@ public struct ChannelSecrets: Sendable, Codable, Equatable {
     public var appSecret: String?
     /// The token Meta echoes in the GET verification handshake.
     public var verifyToken: String?
+    /// Email: the SMTP relay's password.
+    public var smtpPassword: String?
+    /// Email: the DKIM private key (PEM RSA key, or the base64 Ed25519 seed).
+    public var dkimPrivateKey: String?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case appSecret = "app_secret"
         case verifyToken = "verify_token"
+        case smtpPassword = "smtp_password"
+        case dkimPrivateKey = "dkim_private_key"
     }
 
-    public init(accessToken: String? = nil, appSecret: String? = nil, verifyToken: String? = nil) {
+    public init(accessToken: String? = nil, appSecret: String? = nil, verifyToken: String? = nil, smtpPassword: String? = nil,
+                dkimPrivateKey: String? = nil) {
         self.accessToken = accessToken
         self.appSecret = appSecret
         self.verifyToken = verifyToken
+        self.smtpPassword = smtpPassword
+        self.dkimPrivateKey = dkimPrivateKey
     }
 
     /// The names of the secrets that are set.
     public var names: [String] {
-        [accessToken.map { _ in "access_token" }, appSecret.map { _ in "app_secret" }, verifyToken.map { _ in "verify_token" }]
+        [accessToken.map { _ in "access_token" }, appSecret.map { _ in "app_secret" }, verifyToken.map { _ in "verify_token" },
+         smtpPassword.map { _ in "smtp_password" }, dkimPrivateKey.map { _ in "dkim_private_key" }]
             .compactMap { $0 }
     }
 }

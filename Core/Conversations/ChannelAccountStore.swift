@@ -41,6 +41,7 @@ public struct ChannelAccountStore: Sendable {
     public func create(kind: ChannelKind, name: String, externalID: String?, settings: [String: String], secrets: ChannelSecrets,
                        id: UUID = UUID(), on connection: PostgresConnection, logger: Logger) async throws -> ChannelAccount {
         try Self.validate(kind: kind, name: name, externalID: externalID, secrets: secrets)
+        if kind == .email { try EmailChannelSettings.validate(settings, secrets: secrets) }
         let sealed = try await seal(secrets, id: id, on: connection, logger: logger)
         let rows = try await connection.query("""
             INSERT INTO channel_accounts (tenant_id, id, kind, name, external_id, settings, secrets_sealed)
@@ -52,6 +53,7 @@ public struct ChannelAccountStore: Sendable {
         guard let created = try await decode(rows, on: connection, logger: logger).first else {
             throw ConversationError.conflict("a \(kind.rawValue) channel with id \(externalID ?? id.uuidString) is already connected")
         }
+        if kind == .email { try await EmailRoutes(tenant: tenant).sync(created, on: connection, logger: logger) }
         return created
     }
 
@@ -82,9 +84,12 @@ public struct ChannelAccountStore: Sendable {
             newSecrets.accessToken = secrets.accessToken ?? newSecrets.accessToken
             newSecrets.appSecret = secrets.appSecret ?? newSecrets.appSecret
             newSecrets.verifyToken = secrets.verifyToken ?? newSecrets.verifyToken
+            newSecrets.smtpPassword = secrets.smtpPassword ?? newSecrets.smtpPassword
+            newSecrets.dkimPrivateKey = secrets.dkimPrivateKey ?? newSecrets.dkimPrivateKey
         }
         let newName = name ?? current.name
         try Self.validate(kind: current.kind, name: newName, externalID: current.externalID, secrets: newSecrets)
+        if current.kind == .email { try EmailChannelSettings.validate(merged, secrets: newSecrets) }
         let sealed = try await seal(newSecrets, id: id, on: connection, logger: logger)
         try await connection.query("""
             UPDATE channel_accounts
@@ -92,7 +97,9 @@ public struct ChannelAccountStore: Sendable {
                 secrets_sealed = \(sealed.map(PostgresByteArray.init)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
             """, logger: logger)
-        return try await get(id, on: connection, logger: logger)
+        let updated = try await get(id, on: connection, logger: logger)
+        if updated.kind == .email { try await EmailRoutes(tenant: tenant).sync(updated, on: connection, logger: logger) }
+        return updated
     }
 
     /// The account's secrets in plain text (for the webhook verification and the send jobs; never for the API).

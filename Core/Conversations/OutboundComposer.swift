@@ -56,6 +56,10 @@ public struct OutboundComposer: Sendable {
         }
         let account = try await ChannelAccountStore(tenant: tenant, keyRing: keyRing).get(accountID, on: connection, logger: logger)
         guard account.enabled else { throw ConversationError.conflict("the channel account \(account.name) is disabled") }
+        if account.kind == .email {
+            return try await EmailComposer(tenant: tenant, keyRing: keyRing)
+                .compose(request, ticket: ticket, account: account, author: author, events: events, on: connection, logger: logger)
+        }
         let (recipient, window) = try await self.recipient(contact: ticket.contactID, account: account, on: connection, logger: logger)
         var content: String
         var text: String?

@@ -12,6 +12,10 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     public var template: Template?
     /// Reply to this message of the ticket (quoted on channels that support it).
     public var replyToMessageID: UUID?
+    /// Email: more recipients, blind copies and a subject (default: `Re: ` and the ticket's subject).
+    public var cc: [String]?
+    public var bcc: [String]?
+    public var subject: String?
 
     /// A template reference.
     public struct Template: Sendable, Equatable, Codable {
@@ -36,12 +40,16 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, text, template
+        case type, text, template, cc, bcc, subject
         case channelAccountID = "channel_account_id"
         case replyToMessageID = "reply_to_message_id"
     }
 
-    public init(type: String, text: String? = nil, channelAccountID: UUID? = nil, template: Template? = nil, replyToMessageID: UUID? = nil) {
+    public init(type: String, text: String? = nil, channelAccountID: UUID? = nil, template: Template? = nil, replyToMessageID: UUID? = nil,
+                cc: [String]? = nil, bcc: [String]? = nil, subject: String? = nil) {
+        self.cc = cc
+        self.bcc = bcc
+        self.subject = subject
         self.type = type
         self.text = text
         self.channelAccountID = channelAccountID

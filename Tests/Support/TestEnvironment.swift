@@ -46,6 +46,8 @@ public enum TestEnvironment {
         // alone) and does not run the webhooks consumer, so it never takes another test's jobs or events.
         environment["GLAVITO_WORKER_TENANTS"] = UUID().uuidString.lowercased()
         environment["GLAVITO_WEBHOOKS_DISPATCH"] = "off"
+        // Many servers run at once: none listens for SMTP unless a test gives it a port.
+        environment["GLAVITO_SMTP_PORT"] = "0"
         for (key, value) in extra { environment[key] = value }
         return environment
     }
