@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 /// Everything the control plane needs to run, built from the configuration. `glavito serve` and the tests build
 /// the same application through ``buildApplication(config:registry:logger:)``.
@@ -26,6 +27,11 @@ func buildApplication(
     let router = try buildRouter(config: config, database: database, platformDatabase: platformDatabase,
                                  expectedSchemaVersion: expectedVersion, registry: registry, identity: identity, live: hub)
     let webSocketRouter = buildWebSocketRouter(config: config, database: database, identity: identity, live: hub)
+    var services: [any Service] = [database.client, platformDatabase.client, liveDatabase.client, hub]
+    if config.mail.port != 0 {
+        services.append(try SMTPServer(settings: config.mail, database: database, keyRing: identity.keyRing,
+                                       storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)), logger: logger))
+    }
     var app = Application(
         router: router,
         // Pings find connections whose peer vanished without closing (a killed browser tab), so they end and free
@@ -33,7 +39,7 @@ func buildApplication(
         server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter,
                                        configuration: WebSocketServerConfiguration(autoPing: .enabled(timePeriod: .seconds(config.livePingSeconds)))),
         configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "glavito"),
-        services: [database.client, platformDatabase.client, liveDatabase.client, hub],
+        services: services,
         logger: logger
     )
     app.beforeServerStarts {

@@ -1,0 +1,93 @@
+import Foundation
+import GlavitoCore
+import Logging
+import Synchronization
+
+/// `delivery.email_message`: writes one outbound email (branded, threaded, DKIM-signed when configured) and hands
+/// it to the SMTP relay. 4xx answers and lost connections before the final dot retry with the queue's back-off; 5xx
+/// answers fail the message with the relay's text. A worker that dies after the final dot went out leaves the
+/// in-doubt marker, and the next attempt reports the message failed ("outcome unknown") instead of sending a
+/// second copy.
+struct SendEmailMessageHandler: JobHandler {
+    static let kind = OutboundComposer.jobKind(.email)
+
+    let keyRing: TenantKeyRing
+    let defaultRelay: SMTPRelay?
+
+    struct Payload: Decodable {
+        let messageID: UUID
+        enum CodingKeys: String, CodingKey { case messageID = "message_id" }
+    }
+
+    /// Set once the in-doubt marker is committed.
+    final class Started: Sendable {
+        let value = Mutex(false)
+    }
+
+    func run(_ job: JobRecord, context: JobContext) async throws {
+        let id = try job.decodePayload(as: Payload.self).messageID
+        let logger = context.logger
+        let outbound = OutboundDelivery(tenant: job.tenant, keyRing: keyRing)
+        let preparation = try await context.withTenantTransaction(job) { connection in
+            try await EmailDelivery(tenant: job.tenant, keyRing: keyRing).prepare(id, defaultRelay: defaultRelay, on: connection, logger: logger)
+        }
+        let prepared: EmailDelivery.Prepared
+        switch preparation {
+        case .done(let reason):
+            logger.debug("nothing to send", metadata: ["glavito.reason": .string(reason)])
+            return
+        case .inDoubt:
+            try await context.withTenantTransaction(job) { connection in
+                try await outbound.settleFailed(id, code: nil, title: "Outcome unknown",
+                                                detail: "The relay may have received this email before the worker stopped; it was not sent again to avoid a duplicate. Send it again if the customer did not get it.",
+                                                on: connection, logger: logger)
+            }
+            return
+        case .send(let value):
+            prepared = value
+        }
+        var bytes = MIMEWriter.render(prepared.email)
+        if let signer = prepared.signer { bytes = try signer.sign(bytes) }
+        let started = Started()
+        let lastAttempt = job.attempt >= job.maxAttempts
+        do {
+            let receipt = try await SMTPClient(relay: prepared.relay).send(bytes, from: prepared.envelopeFrom, to: prepared.recipients) {
+                try await context.withTenantTransaction(job) { connection in
+                    try await outbound.markStarted(id, on: connection, logger: logger)
+                }
+                started.value.withLock { $0 = true }
+            }
+            try await context.withTenantTransaction(job) { connection in
+                try await outbound.settleSent(id, providerID: prepared.email.messageID, on: connection, logger: logger)
+            }
+            if !receipt.refused.isEmpty {
+                logger.warning("the relay refused some recipients", metadata: ["glavito.refused": "\(receipt.refused.keys.sorted())"])
+            }
+        } catch let error as SMTPClientError {
+            let inDoubt = started.value.withLock { $0 }
+            if case .refused(_, let reply) = error {
+                try await context.withTenantTransaction(job) { connection in
+                    if reply.isTransient && !lastAttempt {
+                        try await outbound.clearStarted(id, on: connection, logger: logger)
+                    } else {
+                        try await outbound.settleFailed(id, code: reply.code, title: "The mail server refused the email", detail: error.description,
+                                                        on: connection, logger: logger)
+                    }
+                }
+                if reply.isTransient && !lastAttempt { throw error }
+                return
+            }
+            // No answer: before the final dot nothing was handed over; after it the outcome is unknown.
+            if lastAttempt || inDoubt {
+                if lastAttempt {
+                    try await context.withTenantTransaction(job) { connection in
+                        try await outbound.settleFailed(id, code: nil, title: "No answer from the mail server", detail: error.description,
+                                                        on: connection, logger: logger)
+                    }
+                    return
+                }
+            }
+            throw error
+        }
+    }
+}
