@@ -39,7 +39,7 @@ struct SMTPSession {
                     if inData {
                         if line == [UInt8(ascii: ".")] {
                             inData = false
-                            try await reply(await finish(&transaction, helo: helo ?? "unknown", remote: remote, secure: secure))
+                            try await reply(await finish(&transaction, remote: remote))
                             transaction = Transaction()
                             continue
                         }
@@ -166,14 +166,13 @@ struct SMTPSession {
     }
 
     /// Commits the message for every recipient; the reply to the final dot.
-    func finish(_ transaction: inout Transaction, helo: String, remote: String, secure: Bool) async -> String {
+    func finish(_ transaction: inout Transaction, remote: String) async -> String {
         guard !transaction.tooLarge else {
             Counter(label: "glavito_smtp_messages", dimensions: [("result", "too_large")]).increment()
             return "552 5.3.4 message larger than \(server.settings.maxMessageBytes) bytes"
         }
-        let received = "Received: from \(helo.filter { !$0.isNewline }) (\(remote)) by \(server.settings.hostname) with \(secure ? "ESMTPS" : "ESMTP") (Glavito);\r\n"
-            + "\t\(MIMEWriter.rfc5322Date(Date()))\r\n"
-        let raw = Array(received.utf8) + transaction.data
+        // Stored exactly as received (no trace header added), so the same message delivered again hashes the same.
+        let raw = transaction.data
         let parsed = MIMEParser.parse(transaction.data)
         let mailFrom = transaction.mailFrom
         let ingestor = server

@@ -65,6 +65,7 @@ public struct EmailIngestor: Sendable {
         content.autoReply = email.autoReply?.rawValue
         content.warnings = email.warnings.isEmpty ? nil : email.warnings
         content.source = envelope.source
+        content.envelope = ["mail_from": envelope.mailFrom ?? "", "recipient": envelope.recipient.address, "remote": envelope.remoteAddress ?? ""]
         // Files first (content-addressed; an orphan after a rollback is harmless), then rows.
         var stored: [(EmailAttachment, String, String, UUID)] = []
         for attachment in email.attachments {
@@ -102,6 +103,7 @@ public struct EmailIngestor: Sendable {
             content.suppressed = "sender_rate"
         }
         let text = email.newText.isEmpty ? (email.text ?? "") : email.newText
+        if let whole = email.text, whole != text { content.bodyText = whole }
         var new = MessageStore.New(ticketID: placement.ticket.id, contactID: resolution.contactID, channel: .email, channelAccountID: account.id,
                                    direction: "inbound", authorKind: "contact", type: .text, text: text, content: try JSONCoding.encode(content),
                                    providerMessageID: providerID, sentAt: min(email.date ?? envelope.receivedAt, envelope.receivedAt))

@@ -14,6 +14,8 @@ public struct EmailMessageContent: Sendable, Codable, Equatable {
     public var inReplyTo: [String]?
     public var references: [String]?
     public var date: Date?
+    /// The whole plain text when the message's text (what is shown) is only its new part.
+    public var bodyText: String?
     /// Sanitised HTML of the new text (inline images point at `glavito-attachment:<id>`).
     public var html: String?
     public var quotedText: String?
@@ -33,14 +35,17 @@ public struct EmailMessageContent: Sendable, Codable, Equatable {
     public var markup: String?
     public var automatic: Bool?
     public var source: String?
+    /// How it reached us: `mail_from`, `recipient`, `remote`.
+    public var envelope: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case subject, from, to, cc, bcc, date, html, signature, warnings, thread, bounce, markup, automatic, source, suppressed
+        case subject, from, to, cc, bcc, envelope, date, html, signature, warnings, thread, bounce, markup, automatic, source, suppressed
         case replyTo = "reply_to"
         case messageID = "message_id"
         case inReplyTo = "in_reply_to"
         case references
         case quotedText = "quoted_text"
+        case bodyText = "body_text"
         case autoReply = "auto_reply"
     }
 
