@@ -17,8 +17,18 @@ import sys
 
 
 def corpus_dir():
-    import test
-    return os.path.join(os.path.dirname(test.__file__), "test_email", "data")
+    """test/test_email/data of this Python, or of Debian's python3 (libpython3.X-testsuite)."""
+    candidates = []
+    try:
+        import test
+        candidates.append(os.path.join(os.path.dirname(test.__file__), "test_email", "data"))
+    except ImportError:
+        pass
+    candidates += sorted(glob.glob("/usr/lib/python3*/test/test_email/data"), reverse=True)
+    for candidate in candidates:
+        if glob.glob(os.path.join(candidate, "msg_*.txt")):
+            return candidate
+    sys.exit("email_expect.py: CPython's email test corpus is missing (Debian: apt-get install libpython3.11-testsuite)")
 
 
 def field(fn):

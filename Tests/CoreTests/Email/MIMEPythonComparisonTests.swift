@@ -126,6 +126,10 @@ struct MIMEPythonComparisonTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         for message in Self.builtMessages() {
             try Data(message.bytes).write(to: directory.appendingPathComponent(message.name))
+            // GLAVITO_MIME_SEED_DIR=Tests/fuzz/corpus/mime adds the built messages to the fuzzing seeds.
+            if let seeds = ProcessInfo.processInfo.environment["GLAVITO_MIME_SEED_DIR"] {
+                try Data(message.bytes).write(to: URL(fileURLWithPath: seeds).appendingPathComponent(message.name))
+            }
         }
         let expectations = try Self.pythonExpectations(directory)
         #expect(expectations.count >= 40 + Self.builtMessages().count)
