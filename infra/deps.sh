@@ -7,8 +7,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config python3-venv curl)
-# The browser tests drive Debian's Chromium through Playwright; the n8n example's Code node runs under Node.js.
-[ "${1:-}" = test ] && packages+=(chromium nodejs)
+# The browser tests drive Debian's Chromium through Playwright; the n8n example's Code node runs under Node.js; the
+# MIME parser is compared with Python's email package on CPython's email test corpus (test/test_email/data), which
+# Debian ships separately from python3.
+[ "${1:-}" = test ] && packages+=(chromium nodejs libpython3.11-testsuite)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

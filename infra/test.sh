@@ -50,3 +50,8 @@ export GLAVITO_TEST_BIN_DIR="$bin_dir" GLAVITO_TEST_REPO_ROOT="$root"
 # At most 12 tests at once: the suite starts many servers, workers and browsers, and on two cores running all of
 # them together starved timing-sensitive tests.
 swift test --skip-build --experimental-maximum-parallelization-width 12 "$@"
+# A short libFuzzer run of the MIME parser on its committed corpus (a crash, trap, leak or hang fails `make test`);
+# skipped when the run is filtered to some tests, or with GLAVITO_FUZZ_SECONDS=0.
+if [ "$#" -eq 0 ] && [ "${GLAVITO_FUZZ_SECONDS:-25}" != 0 ]; then
+  "$here/fuzz.sh" "${GLAVITO_FUZZ_SECONDS:-25}"
+fi

@@ -7,13 +7,17 @@ struct BodyCollector {
     var deliveryReport: DeliveryReport?
     var warnings: [String] = []
 
-    /// Adds a text body part: the first plain and the first HTML part are the body; later inline parts of the same kind
-    /// without a file name continue it (Apple Mail splits a body around inline images).
+    /// Adds a text body part: the first plain part is the plain body (later ones are kept as inline attachments, as
+    /// Python's `get_body` and most clients read them); HTML parts continue the HTML body (Apple Mail splits an HTML
+    /// body around inline images).
     mutating func addText(_ text: String, isHTML: Bool) {
         if isHTML {
             html = html.map { $0 + text } ?? text
+        } else if plain == nil {
+            plain = text
         } else {
-            plain = plain.map { $0 + "\n" + text } ?? text
+            attachments.append(EmailAttachment(filename: nil, contentType: "text/plain", contentID: nil, isInline: true,
+                                               data: Array(text.utf8)))
         }
     }
 

@@ -15,7 +15,7 @@ public enum EmailHTMLSanitizer {
         "svg", "math", "frameset", "frame", "textarea", "select", "button", "xmp", "noembed", "noframes", "audio", "video",
         "canvas", "base", "meta", "link",
     ]
-    static let voidElements: Set<String> = ["br", "hr", "img", "col", "base", "meta", "link", "input", "wbr", "area", "param", "source"]
+    static let voidElements: Set<String> = ["br", "hr", "img", "col", "base", "meta", "link", "input", "wbr", "area", "param", "source", "embed", "track", "keygen"]
     static let allowedAttributes: Set<String> = [
         "align", "valign", "width", "height", "colspan", "rowspan", "border", "cellpadding", "cellspacing", "dir", "lang",
         "title", "alt", "color", "bgcolor", "face", "size", "start", "type", "cite", "datetime", "summary", "abbr", "scope",

@@ -48,7 +48,8 @@ struct PartWalker {
                 return
             }
             collector.warnings += split.warnings
-            walkMultipart(subtype: String(type.dropFirst("multipart/".count)), parts: split.parts, depth: depth, into: &collector)
+            walkMultipart(subtype: String(type.dropFirst("multipart/".count)), parts: split.parts[...], boundary: boundary,
+                          depth: depth, into: &collector)
             return
         }
         if type == "message/rfc822" || type == "message/global" {
@@ -69,8 +70,22 @@ struct PartWalker {
     }
 
     /// The children of a multipart, by subtype.
-    mutating func walkMultipart(subtype: String, parts: [Range<Int>], depth: Int, into collector: inout BodyCollector) {
+    mutating func walkMultipart(subtype: String, parts allParts: ArraySlice<Range<Int>>, boundary: String, depth: Int,
+                                into collector: inout BodyCollector) {
         let childDefault = subtype == "digest" ? "message/rfc822" : "text/plain"
+        // A child multipart that reuses this boundary (seen from some clients) owns the parts after it.
+        if depth + 1 < MIMEParser.maximumDepth, let nested = allParts.firstIndex(where: { reusesBoundary($0, boundary) }) {
+            walkMultipart(subtype: subtype, parts: allParts[..<nested], boundary: boundary, depth: depth, into: &collector)
+            let child = HeaderBlock(bytes, range: allParts[nested])
+            let type = MIMEParameters(Self.value(child.headers, "content-type") ?? "")
+            var inner = BodyCollector()
+            walkMultipart(subtype: String(type.value.dropFirst("multipart/".count)), parts: allParts[(nested + 1)...],
+                          boundary: boundary, depth: depth + 1, into: &inner)
+            collector.merge(inner, plain: collector.plain == nil, html: collector.html == nil)
+            collector.warnings.append("a nested multipart reuses its parent's boundary \"\(boundary)\"")
+            return
+        }
+        let parts = allParts
         switch subtype {
         case "alternative":
             // Each branch separately: the plain text from the first branch with one, the HTML from the last.
@@ -122,6 +137,13 @@ struct PartWalker {
         default:
             for part in parts { walkChild(part, depth: depth, defaultType: childDefault, into: &collector) }
         }
+    }
+
+    /// Whether the part is a multipart declaring `boundary` again (its own body then holds no delimiter).
+    func reusesBoundary(_ part: Range<Int>, _ boundary: String) -> Bool {
+        let child = HeaderBlock(bytes, range: part)
+        let type = MIMEParameters(Self.value(child.headers, "content-type") ?? "")
+        return type.value.hasPrefix("multipart/") && type.parameters["boundary"] == boundary
     }
 
     mutating func walkChild(_ part: Range<Int>, depth: Int, defaultType: String, into collector: inout BodyCollector) {

@@ -113,8 +113,7 @@ enum TransferDecoding {
             }
             index += 1
         }
-        flushWhitespace()
-        return output
+        return output  // whitespace at the very end is trailing whitespace too
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
