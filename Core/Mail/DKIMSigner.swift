@@ -49,6 +49,15 @@ public struct DKIMSigner: Sendable {
         }
     }
 
+    /// A new private key in the format ``init(domain:selector:algorithm:privateKey:)`` reads: a 2048-bit RSA key as
+    /// PEM, or the base64 of an Ed25519 seed.
+    public static func generatePrivateKey(_ algorithm: Algorithm) throws -> String {
+        switch algorithm {
+        case .rsaSHA256: try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
+        case .ed25519SHA256: Curve25519.Signing.PrivateKey().rawRepresentation.base64EncodedString()
+        }
+    }
+
     /// The `p=` value of the DNS record that verifies this signer.
     public var publicKeyRecord: String {
         switch key {

@@ -14,7 +14,6 @@ import email.policy
 import hashlib
 import json
 import os
-import re
 import smtplib
 import sys
 
@@ -37,7 +36,7 @@ def build(directory):
                                 b"Subject: =?utf-8?b?5rOo5paH44Gr44Gk44GE44Gm?=\r\nMessage-ID: <built-3@example.jp>\r\n"
                                 b"Content-Type: text/plain; charset=iso-2022-jp\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
                                 + "注文した豆がまだ届きません。\r\n".encode("iso-2022-jp")),
-        "built_cp1252.eml": (b"From: Anne <anne@example.fr>\r\nTo: support@example.com\r\nSubject: Caf\xe9 question\r\n"
+        "built_cp1252.eml": (b"From: Anne <anne@example.fr>\r\nTo: support@example.com\r\nSubject: =?windows-1252?q?Caf=E9_question?=\r\n"
                              b"Message-ID: <built-4@example.fr>\r\nContent-Type: text/plain; charset=windows-1252\r\n"
                              b"Content-Transfer-Encoding: 8bit\r\n\r\n" + "Le café coûte 12 € – merci “beaucoup”.\r\n".encode("cp1252")),
         "built_2231_filename.eml": (b"From: Lena <lena@example.de>\r\nTo: support@example.com\r\nSubject: Rechnung\r\n"
@@ -55,11 +54,12 @@ def build(directory):
 
 
 def wire_bytes(data):
-    """The bytes smtplib puts on the wire (before dot-stuffing), which the server stores."""
-    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
+    """The bytes the server stores: what smtplib sends for bytes (unchanged, CRLF appended when missing), read
+    line by line with CRLF or a bare LF as the line end and written back with CRLF."""
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
-    return data
+    lines = data.split(b"\n")[:-1]
+    return b"".join((line[:-1] if line.endswith(b"\r") else line) + b"\r\n" for line in lines)
 
 
 def main(argv):
