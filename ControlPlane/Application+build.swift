@@ -96,6 +96,7 @@ func buildRouter(
     let conversations = ConversationAPI(identity: identity)
     TicketsController(api: conversations).addRoutes(to: secured)
     ContactsController(api: conversations).addRoutes(to: secured)
+    TicketMovesController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations, publicURL: config.publicURL).addRoutes(to: secured)
     if let masterKey = config.identity.masterKey {
         AttachmentsController(api: conversations, signer: AttachmentURLSigner(masterKey: masterKey),

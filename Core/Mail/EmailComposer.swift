@@ -43,6 +43,8 @@ struct EmailComposer: Sendable {
                                    text: body, content: try JSONCoding.encode(content), replyToMessageID: request.replyToMessageID,
                                    deliveryStatus: .queued, recipientIdentityID: recipient.id)
         new.id = id
+        // Known before it is sent, so a reply racing the send still threads.
+        new.providerMessageID = content.messageID
         let messages = MessageStore(tenant: tenant)
         try await messages.insert(new, on: connection, logger: logger)
         // An automatic acknowledgement is not a first response.
