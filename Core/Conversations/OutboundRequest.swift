@@ -16,6 +16,8 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     public var cc: [String]?
     public var bcc: [String]?
     public var subject: String?
+    /// Sent by Glavito itself (an acknowledgement), not by a person or an API client; never decoded from requests.
+    public var automatic = false
 
     /// A template reference.
     public struct Template: Sendable, Equatable, Codable {

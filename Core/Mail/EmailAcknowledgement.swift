@@ -16,8 +16,10 @@ struct EmailAcknowledgement: Sendable {
         """
 
     func queue(ticket: UUID, account: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        var request = OutboundRequest(type: "text", text: Self.text, channelAccountID: account)
+        request.automatic = true
         _ = try await OutboundComposer(tenant: tenant, keyRing: keyRing)
-            .send(OutboundRequest(type: "text", text: Self.text, channelAccountID: account), ticket: ticket, author: nil,
+            .send(request, ticket: ticket, author: nil,
                   on: connection, logger: logger)
     }
 }

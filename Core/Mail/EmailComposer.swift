@@ -37,7 +37,7 @@ struct EmailComposer: Sendable {
         content.replyTo = [EmailAddress(name: account.name, address: settings.replyAddress(token: token))]
         content.messageID = Self.messageID(id, domain: settings.domain)
         content.markup = body
-        content.automatic = author == nil ? true : nil
+        content.automatic = request.automatic ? true : nil
         var new = MessageStore.New(ticketID: ticket.id, contactID: ticket.contactID, channel: .email, channelAccountID: account.id,
                                    direction: "outbound", authorKind: author == nil ? "bot" : "agent", authorID: author, type: .text,
                                    text: body, content: try JSONCoding.encode(content), replyToMessageID: request.replyToMessageID,
@@ -48,7 +48,7 @@ struct EmailComposer: Sendable {
         let messages = MessageStore(tenant: tenant)
         try await messages.insert(new, on: connection, logger: logger)
         // An automatic acknowledgement is not a first response.
-        try await TicketStore(tenant: tenant).touch(ticket.id, direction: author == nil ? "note" : "outbound", channel: .email, account: account.id,
+        try await TicketStore(tenant: tenant).touch(ticket.id, direction: request.automatic ? "note" : "outbound", channel: .email, account: account.id,
                                                     at: Date(), on: connection, logger: logger)
         let job = try NewJob(kind: Self.jobKind, encoding: ["message_id": id.uuidString.lowercased()], priority: -10, maxAttempts: 10,
                              uniqueKey: "message:\(id.uuidString.lowercased())")
