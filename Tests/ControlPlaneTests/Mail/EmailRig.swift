@@ -21,7 +21,8 @@ struct EmailRig: Sendable {
         let domain: String
     }
 
-    static func with(senderLimit: Int = 1000, _ body: @Sendable (EmailRig) async throws -> Void) async throws {
+    static func with(senderLimit: Int = 1000, tls: (certificate: String, key: String)? = nil,
+                     _ body: @Sendable (EmailRig) async throws -> Void) async throws {
         try await ChannelRig.with { rig in
             let sinkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-sink-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: sinkDirectory) }
@@ -40,6 +41,8 @@ struct EmailRig: Sendable {
             settings.port = try ManagedProcess.freePort()
             settings.hostname = "mx.glavito.test"
             settings.senderPerMinute = senderLimit
+            settings.tlsCertificatePath = tls?.certificate
+            settings.tlsKeyPath = tls?.key
             let server = try SMTPServer(settings: settings, database: rig.dbs.app, keyRing: rig.identity.keyRing,
                                         storage: LocalAttachmentStorage(root: rig.attachments), logger: Logger(label: "test.smtp"))
             try await withThrowingTaskGroup(of: Void.self) { group in
