@@ -92,6 +92,9 @@ $(sed 's/^/      /' "$root/.data/demo-logins.txt" 2>/dev/null || echo "      non
         -d '{"phone_number_id":"109876543210001","messages":[{"from":"4915112345678","id":"wamid.demo'\$RANDOM'","timestamp":"'\$(date +%s)'","type":"text","text":{"body":"Hi, where is my order?"}}],"contacts":[{"profile":{"name":"Lena"},"wa_id":"4915112345678"}]}'
       then GET /api/v1/tickets and reply with POST /api/v1/tickets/<id>/messages (docs/conversations.md); the fake
       records what was sent: http://127.0.0.1:$GLAVITO_DEMO_GRAPH_PORT/_fake/sent
+    Email (SMTP listener on 127.0.0.1:${GLAVITO_SMTP_PORT:-2525}, docs/email.md): a customer writes to support@northwind.test:
+      python3 -c 'import smtplib; smtplib.SMTP("127.0.0.1", ${GLAVITO_SMTP_PORT:-2525}).sendmail("lena@example.org", ["support@northwind.test"], b"From: Lena <lena@example.org>\r\nSubject: Where is my order?\r\n\r\nHi, my beans did not arrive.\r\n")'
+      replies need a relay: GLAVITO_SMTP_RELAY_HOST (and _PORT, _SECURITY, _USERNAME, _PASSWORD) before make run
     Web chat widget (embed on any page of the demo's host, docs/webchat.md):
       <script src="http://demo.$GLAVITO_BASE_DOMAIN:$GLAVITO_HTTP_PORT/widget/$demo_webchat.js" defer></script>
   Press Ctrl-C to stop everything.

@@ -38,7 +38,9 @@ public struct TenantChannelsApplier: Sendable {
                 }
                 let secrets = ChannelSecrets(accessToken: try channel.secretsEnv["access_token"].map(lookup),
                                              appSecret: try channel.secretsEnv["app_secret"].map(lookup),
-                                             verifyToken: try channel.secretsEnv["verify_token"].map(lookup))
+                                             verifyToken: try channel.secretsEnv["verify_token"].map(lookup),
+                                             smtpPassword: try channel.secretsEnv["smtp_password"].map(lookup),
+                                             dkimPrivateKey: try channel.secretsEnv["dkim_private_key"].map(lookup))
                 out.append(Resolved(slug: tenant.slug, definition: channel, settings: settings, secrets: secrets))
             }
         }
@@ -56,7 +58,7 @@ public struct TenantChannelsApplier: Sendable {
             guard let kind = ChannelKind(rawValue: item.definition.kind) else { throw ConversationError.invalid("unknown channel kind") }
             let store = ChannelAccountStore(tenant: tenant, keyRing: keyRing)
             let existing = try await store.list(on: connection, logger: logger).first {
-                $0.kind == kind && (kind == .webchat ? $0.name == item.definition.name : $0.externalID == item.definition.externalID)
+                $0.kind == kind && (kind == .webchat || kind == .email ? $0.name == item.definition.name : $0.externalID == item.definition.externalID)
             }
             if let existing {
                 let secrets = item.secrets.names.isEmpty ? nil : item.secrets

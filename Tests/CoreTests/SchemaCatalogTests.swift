@@ -11,6 +11,7 @@ struct SchemaCatalogTests {
         "tenant_domains_domain_key", // a domain belongs to one tenant (0001)
         "events_partition_position_key", // consumer groups read a partition across tenants (0030)
         "channel_accounts_id_key", // webhook URLs name a channel by its globally unique id (0040)
+        "email_routes_pkey", // an email address delivers to one tenant; SMTP resolves it before a tenant is known (0050)
     ]
 
     @Test("every table with a tenant_id column has row-level security enabled, forced and a policy")

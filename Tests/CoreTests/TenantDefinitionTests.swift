@@ -19,7 +19,7 @@ struct TenantDefinitionTests {
         #expect(demo.branding.primaryColor == "#0f766e")
         #expect(demo.branding.logoURL?.hasPrefix("data:image/svg+xml;base64,") == true)
         #expect(demo.domains == ["support.northwind.test"])
-        #expect(demo.channels.map(\.kind) == ["whatsapp", "webchat"] && demo.channels.first?.secretsEnv.count == 3)
+        #expect(demo.channels.map(\.kind) == ["whatsapp", "webchat", "email"] && demo.channels.first?.secretsEnv.count == 3)
     }
 
     @Test("malformed files are rejected with file, line and a clear message", arguments: [

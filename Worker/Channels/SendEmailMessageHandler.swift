@@ -28,8 +28,17 @@ struct SendEmailMessageHandler: JobHandler {
         let id = try job.decodePayload(as: Payload.self).messageID
         let logger = context.logger
         let outbound = OutboundDelivery(tenant: job.tenant, keyRing: keyRing)
-        let preparation = try await context.withTenantTransaction(job) { connection in
-            try await EmailDelivery(tenant: job.tenant, keyRing: keyRing).prepare(id, defaultRelay: defaultRelay, on: connection, logger: logger)
+        let preparation: EmailDelivery.Preparation
+        do {
+            preparation = try await context.withTenantTransaction(job) { connection in
+                try await EmailDelivery(tenant: job.tenant, keyRing: keyRing).prepare(id, defaultRelay: defaultRelay, on: connection, logger: logger)
+            }
+        } catch let error as MailError {
+            // A configuration gap (no relay, a key that does not load) will not heal by retrying: say so on the message.
+            try await context.withTenantTransaction(job) { connection in
+                try await outbound.settleFailed(id, code: nil, title: "Email is not set up to send", detail: error.description, on: connection, logger: logger)
+            }
+            return
         }
         let prepared: EmailDelivery.Prepared
         switch preparation {
