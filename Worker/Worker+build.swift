@@ -38,7 +38,7 @@ func buildServiceGroup(
             .adding(SendInstagramMessageHandler(graph: graph, support: support, keyRing: keyRing))
             .adding(DownloadAttachmentHandler(graph: graph, keyRing: keyRing, storage: storage))
             .adding(SyncTemplatesHandler(graph: graph, keyRing: keyRing))
-            .adding(SendEmailMessageHandler(keyRing: keyRing, defaultRelay: config.mail.defaultRelay))
+            .adding(SendEmailMessageHandler(keyRing: keyRing, defaultRelay: config.mail.defaultRelay, storage: storage))
     } else {
         logger.warning("GLAVITO_MASTER_KEY is not set: this worker cannot decrypt webhook secrets and does not deliver webhooks")
     }

@@ -7,6 +7,8 @@ import Hummingbird
 /// (docs/conversations.md). Every read honours the caller's data scope.
 struct TicketsController {
     let api: ConversationAPI
+    /// Where files attached to replies are stored.
+    let storage: any AttachmentStorage
 
     struct Page: Encodable {
         let tickets: [Ticket]
@@ -72,11 +74,15 @@ struct TicketsController {
         }
         routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply)) { request, context, input in
             let id = try ConversationAPI.uuid(context)
-            let body = try ConversationAPI.decode(OutboundRequest.self, input)
+            var body = try ConversationAPI.decode(OutboundRequest.self, input)
+            if let files = body.attachments, !files.isEmpty {
+                body.attachments = try await OutboundAttachment.store(files, tenant: try input.requirePrincipal().tenant, storage: storage)
+            }
+            let outbound = body
             let message = try await api.transaction(input) { connection, principal in
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
-                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[HTTPField.Name("X-Request-Id")!],
+                    .send(outbound, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[HTTPField.Name("X-Request-Id")!],
                           on: connection, logger: api.logger)
             }
             return try JSONResponse.encode(message, status: body.type == "note" ? .created : .accepted)

@@ -56,6 +56,9 @@ public struct OutboundComposer: Sendable {
         }
         let account = try await ChannelAccountStore(tenant: tenant, keyRing: keyRing).get(accountID, on: connection, logger: logger)
         guard account.enabled else { throw ConversationError.conflict("the channel account \(account.name) is disabled") }
+        if let attachments = request.attachments, !attachments.isEmpty, account.kind != .email {
+            throw ConversationError.invalid("attachments are sent on email only so far")
+        }
         if account.kind == .email {
             return try await EmailComposer(tenant: tenant, keyRing: keyRing)
                 .compose(request, ticket: ticket, account: account, author: author, events: events, on: connection, logger: logger)

@@ -16,6 +16,8 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     public var cc: [String]?
     public var bcc: [String]?
     public var subject: String?
+    /// Files to send along (email only so far).
+    public var attachments: [OutboundAttachment]?
     /// Sent by Glavito itself (an acknowledgement), not by a person or an API client; never decoded from requests.
     public var automatic = false
 
@@ -42,7 +44,7 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, text, template, cc, bcc, subject
+        case type, text, template, cc, bcc, subject, attachments
         case channelAccountID = "channel_account_id"
         case replyToMessageID = "reply_to_message_id"
     }

@@ -47,6 +47,14 @@ struct EmailComposer: Sendable {
         new.providerMessageID = content.messageID
         let messages = MessageStore(tenant: tenant)
         try await messages.insert(new, on: connection, logger: logger)
+        for attachment in request.attachments ?? [] {
+            guard let key = attachment.storageKey else { throw ConversationError.invalid("attachments must be stored before the reply") }
+            try await connection.query("""
+                INSERT INTO attachments (tenant_id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key)
+                VALUES (\(tenant.rawValue), \(id), \(EmailIngestor.kind(attachment.contentType)), 'stored', \(attachment.contentType),
+                        \(attachment.filename), \(attachment.size ?? 0), \(attachment.sha256), \(key))
+                """, logger: logger)
+        }
         // An automatic acknowledgement is not a first response.
         try await TicketStore(tenant: tenant).touch(ticket.id, direction: request.automatic ? "note" : "outbound", channel: .email, account: account.id,
                                                     at: Date(), on: connection, logger: logger)

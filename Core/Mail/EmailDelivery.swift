@@ -27,6 +27,8 @@ public struct EmailDelivery: Sendable {
         public var recipients: [String]
         public var relay: SMTPRelay
         public var signer: DKIMSigner?
+        /// The agent's files: name, MIME type, storage key (read by the job, which holds the storage).
+        public var files: [(filename: String, contentType: String, storageKey: String)]
     }
 
     /// What a send job should do.
@@ -75,8 +77,14 @@ public struct EmailDelivery: Sendable {
                                   text: EmailTemplate.text(ChannelFormatter.render(markup, for: .plain), footer: footer), html: html,
                                   attachments: logo.map { [$0] } ?? [], extraHeaders: extra)
         let recipients = (content.to + content.cc + (content.bcc ?? [])).map(\.address)
+        var files: [(filename: String, contentType: String, storageKey: String)] = []
+        let fileRows = try await connection.query("""
+            SELECT coalesce(filename, 'attachment'), coalesce(mime_type, 'application/octet-stream'), storage_key FROM attachments
+            WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL ORDER BY created_at, id
+            """, logger: logger)
+        for try await row in fileRows.decode((String, String, String).self) { files.append(row) }
         return .send(Prepared(messageID: id, email: email, envelopeFrom: settings.address, recipients: recipients, relay: relay,
-                              signer: try settings.signer(secrets: secrets)))
+                              signer: try settings.signer(secrets: secrets), files: files))
     }
 
     /// The Message-IDs of the ticket's other emails, oldest first (References: the first and the last 19), and the

@@ -13,6 +13,7 @@ struct SendEmailMessageHandler: JobHandler {
 
     let keyRing: TenantKeyRing
     let defaultRelay: SMTPRelay?
+    let storage: any AttachmentStorage
 
     struct Payload: Decodable {
         let messageID: UUID
@@ -55,7 +56,12 @@ struct SendEmailMessageHandler: JobHandler {
         case .send(let value):
             prepared = value
         }
-        var bytes = MIMEWriter.render(prepared.email)
+        var email = prepared.email
+        for file in prepared.files {
+            email.attachments.append(EmailAttachment(filename: file.filename, contentType: file.contentType, contentID: nil, isInline: false,
+                                                     data: try await storage.read(file.storageKey)))
+        }
+        var bytes = MIMEWriter.render(email)
         if let signer = prepared.signer { bytes = try signer.sign(bytes) }
         let started = Started()
         let lastAttempt = job.attempt >= job.maxAttempts

@@ -37,7 +37,7 @@ struct EmailOutboundTests {
             let ticket = try #require(try await mail.value(box, UUID.self, "SELECT id FROM tickets LIMIT 1"))
             let apiKey = try await mail.rig.key([.ticketsRead, .ticketsReply], box.channel)
             let sent = try await mail.rig.api(.POST, "/api/v1/tickets/\(ticket.uuidString.lowercased())/messages", box.channel, headers: apiKey,
-                                              json: #"{"type":"text","text":"Hallo Lena, **bitte** entkalken: https://example.com/anleitung","cc":["boss@example.org"]}"#)
+                                              json: #"{"type":"text","text":"Hallo Lena, **bitte** entkalken: https://example.com/anleitung","cc":["boss@example.org"],"bcc":["audit@example.org"],"attachments":[{"filename":"Anleitung März.pdf","content_type":"application/pdf","data":"JVBERi0xLjQKJSBmYWtlCg=="}]}"#)
             #expect(sent.status == 202, "\(sent.body)")
             let both = try await Self.sunk(mail, 2)
             let reply = try await mail.inspect(both[1], record: signer.publicKeyRecord)
@@ -48,13 +48,16 @@ struct EmailOutboundTests {
             #expect(reply["in-reply-to"] as? String == "<c1@example.org>")
             let references = reply["references"] as? String ?? ""
             #expect(references.contains("<c1@example.org>") && references.contains(box.domain), "\(references)")
-            #expect(reply["types"] as? [String] == ["multipart/alternative", "text/plain", "text/html"], "\(reply["types"] ?? "")")
+            #expect(reply["types"] as? [String] == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "application/pdf"],
+                    "\(reply["types"] ?? "")")
+            #expect(reply["attachments"] as? [String] == ["Anleitung März.pdf"], "\(reply["attachments"] ?? "")")
+            #expect(reply["bcc"] == nil || reply["bcc"] is NSNull, "a blind copy is not written into the message")
             #expect((reply["text"] as? String)?.contains("Hallo Lena, bitte entkalken") == true, "\(reply["text"] ?? "")")
             #expect((reply["html"] as? String)?.contains("<strong>bitte</strong>") == true)
             #expect((reply["defects"] as? [Any])?.isEmpty == true, "\(reply["defects"] ?? "")")
             // The envelope went to the copy too, and the message is sent.
             let envelope = try String(contentsOf: both[1].deletingPathExtension().appendingPathExtension("json"), encoding: .utf8)
-            #expect(envelope.contains("boss@example.org") && envelope.contains("lena@example.org"))
+            #expect(envelope.contains("boss@example.org") && envelope.contains("lena@example.org") && envelope.contains("audit@example.org"))
             #expect(try await mail.rig.eventually { try await mail.value(box, String.self, "SELECT delivery_status FROM messages WHERE direction = 'outbound' AND content ->> 'automatic' IS NULL") == "sent" })
             // A customer reply to the agent's message threads back by In-Reply-To.
             let ours = try #require((reply["message-id"] as? String)?.trimmingCharacters(in: CharacterSet(charactersIn: "<>")))
