@@ -18,10 +18,10 @@ mkdir -p "$out/artifacts" "$corpus" "$work"
 binary="$out/mime-fuzz"
 
 # Rebuild when a source is newer than the binary.
-if [ ! -x "$binary" ] || [ -n "$(find Core/Email Tests/fuzz/MIMEFuzz.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
+if [ ! -x "$binary" ] || [ -n "$(find Core/Email Core/Conversations/HTMLText.swift Tests/fuzz/MIMEFuzz.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
   echo "fuzz: building $binary"
   swiftc -swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -module-name MIMEFuzz \
-    Core/Email/*.swift Tests/fuzz/MIMEFuzz.swift -o "$binary"
+    Core/Email/*.swift Core/Conversations/HTMLText.swift Tests/fuzz/MIMEFuzz.swift -o "$binary"
 fi
 
 export SWIFT_BACKTRACE=enable=no
