@@ -50,8 +50,8 @@ chaos: build ## SIGKILL local workers at random while probe jobs drain; fails if
 bench: ## Run the benchmarks (bench/*.sh)
 	@infra/bench.sh
 
-fuzz: ## Fuzz the MIME parser with libFuzzer: make fuzz SECONDS=600 (default 60)
-	@infra/fuzz.sh $(or $(SECONDS),60)
+fuzz: ## Fuzz the MIME parser with libFuzzer: make fuzz FUZZ_SECONDS=600 (default 60)
+	@infra/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 fmt: ## Format the Swift sources with swift-format
 	swift format --in-place --recursive Core ControlPlane Worker Tests Package.swift
