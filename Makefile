@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 N ?= 2
 
-.PHONY: help deps run test build db-up db-down db-reset migrate workers chaos bench fmt clean
+.PHONY: help deps run test build db-up db-down db-reset migrate workers chaos bench fuzz fmt clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ chaos: build ## SIGKILL local workers at random while probe jobs drain; fails if
 
 bench: ## Run the benchmarks (bench/*.sh)
 	@infra/bench.sh
+
+fuzz: ## Fuzz the MIME parser with libFuzzer: make fuzz FUZZ_SECONDS=600 (default 60)
+	@infra/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 fmt: ## Format the Swift sources with swift-format
 	swift format --in-place --recursive Core ControlPlane Worker Tests Package.swift

@@ -15,9 +15,9 @@ dir="${BENCH_MIME_DIR:-$("$python" Tests/e2e/email_expect.py --corpus-dir)}"
 out="$root/.build/bench"
 binary="$out/mime-bench"
 mkdir -p "$out"
-if [ ! -x "$binary" ] || [ -n "$(find Core/Email bench/lib/MIMEBench.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
+if [ ! -x "$binary" ] || [ -n "$(find Core/Email Core/Conversations/HTMLText.swift bench/lib/MIMEBench.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
   echo "bench/mime: building $binary (release: -O -wmo)"
-  swiftc -swift-version 6 -O -wmo -module-name MIMEBench Core/Email/*.swift bench/lib/MIMEBench.swift -o "$binary"
+  swiftc -swift-version 6 -O -wmo -module-name MIMEBench Core/Email/*.swift Core/Conversations/HTMLText.swift bench/lib/MIMEBench.swift -o "$binary"
 fi
 corpus="$(mktemp -d /tmp/glavito-bench-mime.XXXXXX)"
 trap 'rm -rf "$corpus"' EXIT

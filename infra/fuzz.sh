@@ -18,21 +18,29 @@ mkdir -p "$out/artifacts" "$corpus" "$work"
 binary="$out/mime-fuzz"
 
 # Rebuild when a source is newer than the binary.
-if [ ! -x "$binary" ] || [ -n "$(find Core/Email Tests/fuzz/MIMEFuzz.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
+if [ ! -x "$binary" ] || [ -n "$(find Core/Email Core/Conversations/HTMLText.swift Tests/fuzz/MIMEFuzz.swift -newer "$binary" -name '*.swift' | head -1)" ]; then
   echo "fuzz: building $binary"
   swiftc -swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -module-name MIMEFuzz \
-    Core/Email/*.swift Tests/fuzz/MIMEFuzz.swift -o "$binary"
+    Core/Email/*.swift Core/Conversations/HTMLText.swift Tests/fuzz/MIMEFuzz.swift -o "$binary"
 fi
 
 export SWIFT_BACKTRACE=enable=no
 # Leak detection stays on; the limits turn a hang or a memory blow-up into a failure.
 common=(-timeout=10 -rss_limit_mb=2048 -max_len=262144 -artifact_prefix="$out/artifacts/" -print_final_stats=1)
 if [ "${FUZZ_MERGE:-0}" = 1 ]; then
+  # A set-cover merge keeps the same features in fewer, smaller inputs; the named seeds (CPython's corpus, the
+  # comparison test's messages) stay as they are.
   merged="$(mktemp -d "$out/merged.XXXXXX")"
-  "$binary" -merge=1 "${common[@]}" "$merged" "$corpus" "$work"
-  rm -rf "$corpus"
+  "$binary" -set_cover_merge=1 "${common[@]}" "$merged" "$corpus" "$work"
+  for seed in "$corpus"/cpython_* "$corpus"/built_*; do
+    [ -f "$seed" ] || continue
+    rm -f "$merged/$(sha1sum "$seed" | cut -d' ' -f1)"  # the merge names inputs by their SHA-1
+    cp "$seed" "$merged"/
+  done
+  rm -rf "$corpus" "$work"
   mv "$merged" "$corpus"
-  echo "fuzz: corpus minimised to $(ls "$corpus" | wc -l) inputs, $(du -sh "$corpus" | cut -f1)"
+  mkdir -p "$work"
+  echo "fuzz: corpus minimised to $(ls "$corpus" | wc -l) inputs, $(du -s --apparent-size --block-size=1K "$corpus" | cut -f1) KiB"
   exit 0
 fi
 parallel=()

@@ -36,7 +36,7 @@ public enum EmailHTMLSanitizer {
         while let token = tokenizer.next() {
             switch token {
             case .text(let text):
-                if droppedDepth == 0 { output += EmailHTMLEscaping.escapeText(HTMLEntities.decode(text)) }
+                if droppedDepth == 0 { output += HTMLText.escape(HTMLEntities.decode(text)) }
             case .start(let name, let attributes, let selfClosing, _):
                 if droppedDepth > 0 {
                     if name == droppedElement && !selfClosing && !voidElements.contains(name) { droppedDepth += 1 }
@@ -89,7 +89,7 @@ public enum EmailHTMLSanitizer {
             } else if attribute == "cite" {
                 guard safeLink(value) != nil else { continue }
             }
-            tag += " \(attribute)=\"\(EmailHTMLEscaping.escapeAttribute(value))\""
+            tag += " \(attribute)=\"\(HTMLText.escape(value))\""
         }
         if name == "img" && !hasSource { return nil }
         if name == "a" { tag += " rel=\"noopener noreferrer\" target=\"_blank\"" }

@@ -68,7 +68,7 @@ struct HeaderBlock {
         headers.reserveCapacity(fields.count)
         for field in fields {
             let raw = CharsetDecoder.utf8OrLatin1(bytes[field.start..<field.end])
-            let unfolded = Self.unfold(raw)
+            let unfolded = Self.unfold(bytes[field.start..<field.end])
             let decoded = EncodedWord.decode(unfolded)
             warnings += decoded.warnings
             headers.append(EmailHeader(name: field.name, rawValue: raw, value: decoded.text))
@@ -92,11 +92,24 @@ struct HeaderBlock {
         return nil
     }
 
-    /// Folding removed (CR and LF dropped, the whitespace after them kept) and the ends trimmed.
-    static func unfold(_ raw: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in raw.unicodeScalars where scalar != "\r" && scalar != "\n" { scalars.append(scalar) }
-        return trimWhitespace(String(scalars))
+    /// The field body's bytes without CR and LF, trimmed, as text (UTF-8, else Latin-1).
+    static func unfold(_ slice: ArraySlice<UInt8>) -> String {
+        var start = slice.startIndex
+        var end = slice.endIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        while start < end, isBlank(slice[start]) { start += 1 }
+        while end > start, isBlank(slice[end - 1]) { end -= 1 }
+        let trimmed = slice[start..<end]
+        guard trimmed.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return CharsetDecoder.utf8OrLatin1(trimmed) }
+        return CharsetDecoder.utf8OrLatin1(trimmed.filter { $0 != 0x0D && $0 != 0x0A })
+    }
+
+    /// Whether two field names are equal ignoring ASCII case (field names are ASCII).
+    static func sameName(_ left: String, _ right: String) -> Bool {
+        guard left.utf8.count == right.utf8.count else { return false }
+        return zip(left.utf8, right.utf8).allSatisfy { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
+        }
     }
 
     /// Spaces and tabs trimmed from both ends.

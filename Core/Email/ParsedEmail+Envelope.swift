@@ -18,7 +18,7 @@ extension ParsedEmail {
 
     /// Every mailbox of every field called `name`, read from the unfolded raw value (RFC 2047 decoded per name).
     private func addresses(_ name: String) -> [EmailAddress] {
-        headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-            .flatMap { MIMEParser.parseAddressList(HeaderBlock.unfold($0.rawValue)) }
+        headers.filter { HeaderBlock.sameName($0.name, name) }
+            .flatMap { MIMEParser.parseAddressList(HeaderBlock.unfold(ArraySlice($0.rawValue.utf8))) }
     }
 }

@@ -54,11 +54,11 @@ public struct ParsedEmail: Sendable {
 
     /// The first header field called `name` (case-insensitive), unfolded and decoded.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.first { HeaderBlock.sameName($0.name, name) }?.value
     }
 
     /// Every value of the fields called `name` (case-insensitive), in order.
     public func headers(_ name: String) -> [String] {
-        headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        headers.filter { HeaderBlock.sameName($0.name, name) }.map(\.value)
     }
 }

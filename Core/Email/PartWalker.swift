@@ -8,7 +8,7 @@ struct PartWalker {
 
     /// The header value of `name` in `headers`, first occurrence.
     static func value(_ headers: [EmailHeader], _ name: String) -> String? {
-        headers.first { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name }?.value
+        headers.first { HeaderBlock.sameName($0.name, name) }?.value
     }
 
     mutating func walk(headers: [EmailHeader], body: Range<Int>, depth: Int, defaultType: String, into collector: inout BodyCollector) {

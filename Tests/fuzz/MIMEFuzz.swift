@@ -1,5 +1,5 @@
 // libFuzzer entry point for the MIME parser and the HTML sanitiser, compiled with Core/Email/*.swift by infra/fuzz.sh
-// (`swiftc -sanitize=fuzzer,address`). Any trap, crash or hang (libFuzzer's -timeout) is a finding.
+// and Core/Conversations/HTMLText.swift (`swiftc -sanitize=fuzzer,address`). Any trap, crash or hang (libFuzzer's -timeout) is a finding.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func mimeFuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

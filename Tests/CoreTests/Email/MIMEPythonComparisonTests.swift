@@ -145,7 +145,7 @@ struct MIMEPythonComparisonTests {
             let email = MIMEParser.parse(bytes)
             var differing: Set<String> = []
             if (expected.subject ?? "") != (email.subject ?? "") { differing.insert("subject") }
-            if (expected.from ?? []).map { $0.lowercased() } != email.from.map({ $0.address.lowercased() }) { differing.insert("from") }
+            if (expected.from ?? []).map({ $0.lowercased() }) != email.from.map({ $0.address.lowercased() }) { differing.insert("from") }
             let swiftText = email.textIsDerivedFromHTML ? nil : email.text
             if Self.normalise(expected.text) != Self.normalise(swiftText) { differing.insert("text") }
             if (expected.attachments ?? []).compactMap({ $0 }).sorted() != Self.attachmentNames(email).sorted() { differing.insert("attachments") }
