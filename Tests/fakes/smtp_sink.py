@@ -1,11 +1,12 @@
 """A real SMTP server (aiosmtpd) that receives what Glavito's worker sends, for the email tests.
 
-    smtp_sink.py OUTDIR [--user NAME --password SECRET] [--defer N]
+    smtp_sink.py OUTDIR [--user NAME --password SECRET] [--defer N] [--refuse]
 
 Listens on a free port of 127.0.0.1 and prints {"port": N} once ready. Every message it accepts is written to
 OUTDIR as <n>.eml (the bytes as received) and <n>.json (the envelope: mail_from, rcpt_tos). With --user, AUTH
 PLAIN and LOGIN are required (over plain text: the tests run on loopback). With --defer N, the first N messages are
-answered 451 at the end of DATA (a transient failure the sender must retry). Stops on SIGTERM.
+answered 451 at the end of DATA (a transient failure the sender must retry); with --refuse every message gets
+554 (a permanent refusal). Stops on SIGTERM.
 """
 import argparse
 import asyncio
@@ -20,12 +21,15 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, outdir, defer):
+    def __init__(self, outdir, defer, refuse):
         self.outdir = outdir
         self.defer = defer
+        self.refuse = refuse
         self.count = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return "554 5.7.1 message refused by policy (test refusal)"
         if self.defer > 0:
             self.defer -= 1
             return "451 4.3.0 try again later (test deferral)"
@@ -45,6 +49,7 @@ def main():
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--defer", type=int, default=0)
+    parser.add_argument("--refuse", action="store_true")
     args = parser.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     probe = socket.socket()
@@ -60,7 +65,7 @@ def main():
     options = {}
     if args.user:
         options = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False}
-    controller = Controller(Sink(args.outdir, args.defer), hostname="127.0.0.1", port=port, decode_data=False,
+    controller = Controller(Sink(args.outdir, args.defer, args.refuse), hostname="127.0.0.1", port=port, decode_data=False,
                             server_kwargs=options)
     controller.start()
     print(json.dumps({"port": port}), flush=True)

@@ -21,14 +21,14 @@ struct EmailRig: Sendable {
         let domain: String
     }
 
-    static func with(senderLimit: Int = 1000, tls: (certificate: String, key: String)? = nil,
+    static func with(senderLimit: Int = 1000, tls: (certificate: String, key: String)? = nil, sinkArguments: [String] = [],
                      _ body: @Sendable (EmailRig) async throws -> Void) async throws {
         try await ChannelRig.with { rig in
             let sinkDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-sink-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: sinkDirectory) }
             let sink = try ManagedProcess(executable: try PythonPeer.python(),
                                           arguments: [try TestEnvironment.repoRoot().appendingPathComponent("Tests/fakes/smtp_sink.py").path,
-                                                      sinkDirectory.path],
+                                                      sinkDirectory.path] + sinkArguments,
                                           environment: ProcessInfo.processInfo.environment)
             defer { sink.send(SIGTERM) }
             guard try await sink.waitForOutput(containing: "\"port\"", timeout: .seconds(30)),
