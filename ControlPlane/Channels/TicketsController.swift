@@ -11,6 +11,8 @@ struct TicketsController {
     struct Page: Encodable {
         let tickets: [Ticket]
         let next: String?
+        /// The display names of the page's contacts, by contact id.
+        let contacts: [String: String]
     }
 
     struct Detail: Encodable {
@@ -20,18 +22,22 @@ struct TicketsController {
     }
 
     struct Messages: Encodable {
-        let messages: [Message]
+        let messages: [RenderedMessage]
         let next: UUID?
     }
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("/api/v1/tickets", .permission(.ticketsRead)) { request, _, input in
             let filter = try Self.filter(request, principal: try input.requirePrincipal())
-            let page = try await api.transaction(input) { connection, principal in
-                try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
-                                                                     teams: principal.teams, on: connection, logger: api.logger)
+            let (page, names) = try await api.transaction(input) { connection, principal in
+                let page = try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
+                                                                                teams: principal.teams, on: connection, logger: api.logger)
+                let names = try await ContactDirectory(tenant: principal.tenant, keyRing: api.keyRing)
+                    .displayNames(Array(Set(page.tickets.map(\.contactID))), on: connection, logger: api.logger)
+                return (page, names)
             }
-            return try JSONResponse.encode(Page(tickets: page.tickets, next: page.next?.text))
+            let contacts = Dictionary(uniqueKeysWithValues: names.map { ($0.key.uuidString.lowercased(), $0.value) })
+            return try JSONResponse.encode(Page(tickets: page.tickets, next: page.next?.text, contacts: contacts))
         }
         routes.get("/api/v1/tickets/:id", .permission(.ticketsRead)) { _, context, input in
             let id = try ConversationAPI.uuid(context)
@@ -68,7 +74,8 @@ struct TicketsController {
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await MessageStore(tenant: principal.tenant).list(ticket: id, after: after, limit: limit, on: connection, logger: api.logger)
             }
-            return try JSONResponse.encode(Messages(messages: messages, next: messages.count == limit ? messages.last?.id : nil))
+            return try JSONResponse.encode(Messages(messages: messages.map(RenderedMessage.init),
+                                                    next: messages.count == limit ? messages.last?.id : nil))
         }
         routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply)) { request, context, input in
             let id = try ConversationAPI.uuid(context)
@@ -106,6 +113,10 @@ struct TicketsController {
             filter.channel = kind
         }
         filter.tag = query.get("tag")?.lowercased()
+        if let text = query.get("q")?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard text.count <= 200 else { throw JobsController.badRequest("q must be at most 200 characters") }
+            filter.text = text
+        }
         if let contact = query.get("contact") {
             guard let id = UUID(uuidString: contact) else { throw JobsController.badRequest("contact must be a contact id") }
             filter.contact = id

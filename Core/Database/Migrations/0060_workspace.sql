@@ -1,0 +1,23 @@
+-- The agent workspace (docs/workspace.md): who is viewing or typing on a ticket, and text search over tickets.
+
+-- Presence: one row per agent viewing a ticket, refreshed by a heartbeat every ~10 s and ignored (then deleted)
+-- 30 s after the last one. UNLOGGED: it is lost on a crash, which only means agents re-announce themselves on
+-- their next heartbeat; nothing durable depends on it, and it skips the WAL on every heartbeat.
+CREATE UNLOGGED TABLE ticket_presence (
+    tenant_id     uuid NOT NULL,
+    ticket_id     uuid NOT NULL,
+    user_id       uuid NOT NULL,
+    display_name  text NOT NULL,
+    typing_until  timestamptz,
+    seen_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, ticket_id, user_id)
+);
+
+ALTER TABLE ticket_presence ENABLE ROW LEVEL SECURITY;
+ALTER TABLE ticket_presence FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON ticket_presence USING (tenant_id = glavito_current_tenant())
+    WITH CHECK (tenant_id = glavito_current_tenant());
+
+-- Text search over ticket subjects (`GET /api/v1/tickets?q=`), simple configuration (no stemming: customers write
+-- in many languages).
+CREATE INDEX tickets_subject_search ON tickets USING gin (tenant_id, to_tsvector('simple', subject));
