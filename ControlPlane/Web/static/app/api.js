@@ -21,9 +21,15 @@ export async function api(method, path, body, options = {}) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 204) return null;
-  const data = await response.json().catch(() => ({}));
+  const data = parse(await response.text());
   if (!response.ok) throw new ProblemError(data, response.status);
   return data;
+}
+
+// The API writes UUIDs in upper case, event streams and data in lower case: ids are compared in lower case.
+const uuid = /"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"/g;
+function parse(text) {
+  try { return JSON.parse(text.replace(uuid, (id) => id.toLowerCase())); } catch { return {}; }
 }
 
 // el('div', {class: 'x', onclick: f}, 'text', child…): an element with attributes, listeners and children.

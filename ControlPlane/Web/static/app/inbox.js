@@ -104,8 +104,8 @@ export class Inbox {
     for (const item of this.list.querySelectorAll('li')) {
       const current = item.dataset.id === id;
       item.classList.toggle('selected', current);
-      item.querySelector('a')?.toggleAttribute('aria-current', current);
-      if (current) item.querySelector('a')?.setAttribute('aria-current', 'page');
+      const link = item.querySelector('a');
+      if (current) link?.setAttribute('aria-current', 'page'); else link?.removeAttribute('aria-current');
     }
   }
 
