@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 
 /// The agent workspace (docs/workspace.md): the page at `/app` (and `/app/tickets/{id}`, the same page showing a
-/// ticket), its web app manifest, and the small APIs only it needs: view counts, the agents to assign to, and the
-/// preview of a reply as the customer's channel will show it.
+/// ticket), its web app manifest, and the small APIs only it needs: view counts, the agents to assign to, a
+/// ticket's system events for its timeline, and the preview of a reply as the customer's channel will show it.
 struct WorkspaceController {
     let api: ConversationAPI
     let database: Database
@@ -57,6 +57,17 @@ struct WorkspaceController {
             }
             return try JSONResponse.encode(["agents": agents])
         }
+        routes.get("/api/v1/tickets/:id/activity", .permission(.ticketsRead)) { _, context, input in
+            let id = try ConversationAPI.uuid(context)
+            let principal = try input.requirePrincipal()
+            try await api.transaction(input) { connection, principal in
+                try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
+            }
+            let events = try await EventStore.readStream("ticket/\(id.uuidString.lowercased())", tenant: principal.tenant, database: database)
+                .filter { Self.activityTypes.contains($0.type) }
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"events":["# + events.map(\.json).joined(separator: ",") + "]}")))
+        }
         routes.post("/api/v1/tickets/:id/preview", .permission(.ticketsReply)) { _, context, input in
             let id = try ConversationAPI.uuid(context)
             let body = try ConversationAPI.decode(PreviewRequest.self, input)
@@ -71,6 +82,9 @@ struct WorkspaceController {
             return try JSONResponse.encode(Self.preview(body.text, channel: body.channel ?? ticket.lastChannel))
         }
     }
+
+    /// The events of a ticket's stream that its timeline shows as system lines.
+    static let activityTypes: Set<String> = ["ticket.created", "ticket.reopened", "ticket.status_changed", "ticket.assigned"]
 
     /// `markup` as `channel` receives it and as it looks there.
     static func preview(_ markup: String, channel: ChannelKind) -> Preview {

@@ -8,7 +8,7 @@ import Testing
 /// to test-output/workspace (docs/workspace.md).
 @Suite("Workspace: the agent workspace in a browser")
 struct WorkspaceBrowserTests {
-    @Test("desktop: a WhatsApp message appears live, the reply reaches the Graph API, a delivered status shows the ticks", arguments: ["desktop", "phone"])
+    @Test("a WhatsApp message appears live in the inbox, the reply reaches the Graph API, a delivered status shows the ticks", arguments: ["desktop", "phone"])
     func liveInboxAndReply(viewport: String) async throws {
         try await WorkspaceRig.with { rig in
             let result = try await rig.run(["reply"], viewport: viewport)

@@ -32,16 +32,8 @@ struct WorkspaceRig: Sendable {
                 if index == 1 { agent["totp"] = try await enrolTOTP(user.id, email: email, tenant: tenant, identity: identity) }
                 agents.append(agent)
             }
-            let fake = try ManagedProcess(executable: URL(fileURLWithPath: "/usr/bin/python3"),
-                                          arguments: [try TestEnvironment.repoRoot().appendingPathComponent("Tests/fakes/fake_meta.py").path],
-                                          environment: ProcessInfo.processInfo.environment)
+            let (fake, fakePort) = try await ChannelRig.startFakeMeta()
             defer { fake.send(SIGTERM) }
-            guard try await fake.waitForOutput(containing: "\"port\"", timeout: .seconds(20)),
-                  let line = fake.output.split(separator: "\n").first(where: { $0.contains("\"port\"") }),
-                  let fakePort = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["port"] as? Int else {
-                Issue.record("the fake Meta API did not start: \(fake.output)")
-                return
-            }
             let fakeURL = "http://127.0.0.1:\(fakePort)"
             let port = try ManagedProcess.freePort()
             let attachments = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-ws-\(UUID().uuidString)")
@@ -68,14 +60,8 @@ struct WorkspaceRig: Sendable {
                 "webhook_url": "http://127.0.0.1:\(port)/webhooks/whatsapp/\(account.id.uuidString.lowercased())",
             ])
             try await post("\(fakeURL)/_fake/settings", ["webhook_timeout_seconds": 60])
-            let worker = try ManagedProcess(
-                executable: try TestEnvironment.binDirectory().appendingPathComponent("glavito-worker"), arguments: [],
-                environment: try TestEnvironment.processEnvironment(extra: [
-                    "GLAVITO_WORKER_TENANTS": tenant.description, "GLAVITO_WORKER_CONCURRENCY": "4", "GLAVITO_JOBS_POLL_MS": "200",
-                    "GLAVITO_DB_POOL_SIZE": "4", "GLAVITO_SHUTDOWN_TIMEOUT": "3", "GLAVITO_ATTACHMENTS_DIR": attachments.path,
-                ]))
+            let worker = try await ChannelRig.startWorker(tenant, attachments: attachments)
             defer { worker.send(SIGKILL) }
-            #expect(try await worker.waitForOutput(containing: "worker ready", timeout: .seconds(30)), "\(worker.output)")
             try await body(WorkspaceRig(dbs: dbs, tenant: tenant, base: "http://\(slug).localhost:\(port)", fakeURL: fakeURL, account: account,
                                         agents: agents))
             server.send(SIGTERM)

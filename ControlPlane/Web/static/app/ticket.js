@@ -48,9 +48,12 @@ export class TicketView {
       all.push(...page.messages);
       after = page.next;
     } while (after);
+    const activity = await api('GET', `/api/v1/tickets/${this.id}/activity`).catch(() => ({ events: [] }));
+    const items = [...all.map((message) => ({ at: message.sent_at, node: () => messageView(message, { onRetry: (failed) => this.retry(failed) }) })),
+      ...activity.events.map((event) => ({ at: event.recorded_at, node: () => systemView(event, this.names) }))];
+    items.sort((a, b) => a.at.localeCompare(b.at));
     const stuck = this.timeline.scrollHeight - this.timeline.scrollTop - this.timeline.clientHeight < 80;
-    const system = [...this.timeline.querySelectorAll('li.system')];
-    this.timeline.replaceChildren(...all.map((message) => messageView(message, { onRetry: (failed) => this.retry(failed) })), ...system);
+    this.timeline.replaceChildren(...items.map((item) => item.node()).filter(Boolean));
     if (stuck || !this.scrolled) { this.timeline.scrollTop = this.timeline.scrollHeight; this.scrolled = true; }
   }
 
@@ -107,11 +110,7 @@ export class TicketView {
   // A live event of this ticket's stream.
   onEvent(event) {
     if (event.type.startsWith('agent.') || event.type === 'visitor.typing') { this.presence?.onEvent(event); return; }
-    if (event.type.startsWith('message.') || event.type.startsWith('attachment.')) this.reloadMessages();
-    if (event.type.startsWith('ticket.')) {
-      const line = systemView(event, this.names);
-      if (line) this.timeline.append(line);
-      this.reloadTicket();
-    }
+    if (event.type.startsWith('message.') || event.type.startsWith('attachment.') || event.type.startsWith('ticket.')) this.reloadMessages();
+    if (event.type.startsWith('ticket.')) this.reloadTicket();
   }
 }
