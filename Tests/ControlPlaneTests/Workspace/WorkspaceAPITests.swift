@@ -37,7 +37,7 @@ struct WorkspaceAPITests {
             let tickets = try #require(found.json["tickets"] as? [[String: Any]])
             #expect(tickets.count == 1)
             let ticket = try #require(tickets.first?["id"] as? String)
-            let contact = try #require(tickets.first?["contact_id"] as? String)
+            let contact = try #require(tickets.first?["contact_id"] as? String).lowercased()
             #expect((found.json["contacts"] as? [String: String])?[contact] == "Lena")
             #expect(try await rig.api(.GET, "/api/v1/tickets?q=\(String(repeating: "x", count: 201))", channel, headers: first).status == 400)
 
@@ -59,7 +59,7 @@ struct WorkspaceAPITests {
             let seen = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/presence", channel, headers: second, json: #"{"typing":true}"#)
             let viewers = try #require(seen.json["viewers"] as? [[String: Any]])
             #expect(viewers.count == 2)
-            #expect(viewers.contains { $0["user_id"] as? String == secondID.uuidString.lowercased() && $0["typing"] as? Bool == true })
+            #expect(viewers.contains { ($0["user_id"] as? String)?.lowercased() == secondID.uuidString.lowercased() && $0["typing"] as? Bool == true })
             _ = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/presence", channel, headers: first, json: #"{"typing":false}"#)
             let types = try await rig.db(channel.tenant) { connection in
                 let rows = try await connection.query("""
