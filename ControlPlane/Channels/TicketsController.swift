@@ -62,6 +62,9 @@ struct TicketsController {
             let ticket = try await api.transaction(input) { connection, principal in
                 let store = TicketStore(tenant: principal.tenant)
                 try ConversationAPI.checkScope(try await store.get(id, on: connection, logger: api.logger), principal)
+                if let fields = changes.customFields {
+                    try await TicketFieldStore(tenant: principal.tenant).check(fields, on: connection, logger: api.logger)
+                }
                 return try await store.update(id, changes, actor: ConversationAPI.actor(principal), requestID: request.headers[HTTPField.Name("X-Request-Id")!],
                                               on: connection, logger: api.logger)
             }

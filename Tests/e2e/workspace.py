@@ -209,8 +209,34 @@ def flow_template(browser, settings):
     context.close()
 
 
+def flow_fields(browser, settings):
+    admin, agent = settings["agents"]
+    name = f"Ola {uuid.uuid4().hex[:6]}"
+    inbound(settings, f"4915{int(time.time() * 1000) % 10**8:08d}", name, "Wo bleibt meine Erstattung?")
+    context, page = sign_in(browser, settings, admin)
+    page.goto(f"{settings['base']}/admin/fields")
+    page.fill("#field-key", "order_number")
+    page.fill("#field-label", "Order number")
+    page.select_option("#field-type", "text")
+    page.fill("#field-pattern", "[A-Z]-[0-9]{4}")
+    page.click("#add-field button[type=submit]")
+    expect(page.locator("#fields")).to_contain_text("order_number")
+    context.close()
+    context, page = sign_in(browser, settings, agent)
+    open_ticket(page, name)
+    page.fill("#field-order_number", "123")
+    page.press("#field-order_number", "Enter")
+    page.locator("#field-order_number").blur()
+    expect(page.locator("#field-error-order_number")).to_have_text("Order number must match the pattern [A-Z]-[0-9]{4}")
+    shot(page, settings, "field-refused")
+    page.fill("#field-order_number", "A-1001")
+    page.locator("#field-order_number").blur()
+    expect(page.locator("#field-error-order_number")).to_have_text("")
+    context.close()
+
+
 def main(settings, chromium):
-    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template}
+    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for name in settings["flows"]:

@@ -80,4 +80,39 @@ struct WorkspaceAPITests {
             #expect(noCSRF.status == 403)
         }
     }
+
+    @Test("custom ticket fields: admins define them with rules, invalid values are refused with the reason")
+    func customFields() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.whatsapp)
+            #expect(try await rig.whatsappText("Hallo", from: "4915100000003", to: channel).status == 200)
+            let (_, admin) = try await Self.agent(rig, channel, name: "ada")
+            let tickets = try await rig.api(.GET, "/api/v1/tickets", channel, headers: admin)
+            let ticket = try #require((tickets.json["tickets"] as? [[String: Any]])?.first?["id"] as? String)
+            let field = #"{"key":"order_number","label":"Order number","type":"text","required":false,"pattern":"[A-Z]-[0-9]{4}","options":[]}"#
+            #expect(try await rig.api(.POST, "/api/v1/ticket-fields", channel, headers: admin, json: field).status == 201)
+            let badDefinition = try await rig.api(.POST, "/api/v1/ticket-fields", channel, headers: admin,
+                                                  json: #"{"key":"Bad Key","label":"x","type":"text","required":false,"options":[]}"#)
+            #expect(badDefinition.status == 400 && (badDefinition.json["detail"] as? String)?.contains("key") == true)
+            let select = #"{"key":"reason","label":"Reason","type":"select","required":true,"options":["refund","delivery"]}"#
+            #expect(try await rig.api(.POST, "/api/v1/ticket-fields", channel, headers: admin, json: select).status == 201)
+            let listed = try await rig.api(.GET, "/api/v1/ticket-fields", channel, headers: admin)
+            #expect((listed.json["fields"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["order_number", "reason"])
+
+            func patch(_ json: String) async throws -> ChannelRig.Reply {
+                try await rig.api(.PATCH, "/api/v1/tickets/\(ticket)", channel, headers: admin, json: json)
+            }
+            let wrong = try await patch(#"{"custom_fields":{"order_number":"123"}}"#)
+            #expect(wrong.status == 400)
+            #expect(wrong.json["detail"] as? String == "Order number must match the pattern [A-Z]-[0-9]{4}", "\(wrong.body)")
+            #expect(try await patch(#"{"custom_fields":{"reason":"other"}}"#).json["detail"] as? String == "Reason must be one of refund, delivery")
+            #expect(try await patch(#"{"custom_fields":{"reason":null}}"#).json["detail"] as? String == "Reason is required")
+            #expect(try await patch(#"{"custom_fields":{"nope":1}}"#).json["detail"] as? String == "there is no custom field nope")
+            let saved = try await patch(#"{"custom_fields":{"order_number":"A-1001","reason":"refund"}}"#)
+            #expect(saved.status == 200, "\(saved.body)")
+            #expect((saved.json["custom_fields"] as? [String: Any])?["order_number"] as? String == "A-1001")
+            #expect(try await rig.api(.DELETE, "/api/v1/ticket-fields/reason", channel, headers: admin).status == 204)
+            #expect(try await rig.api(.DELETE, "/api/v1/ticket-fields/reason", channel, headers: admin).status == 404)
+        }
+    }
 }

@@ -33,4 +33,12 @@ struct WorkspaceBrowserTests {
             #expect(result.status == 0, "\(result.output)")
         }
     }
+
+    @Test("an admin adds a custom field with a pattern; an agent's invalid value is refused with the reason", arguments: ["desktop", "phone"])
+    func customFieldRefused(viewport: String) async throws {
+        try await WorkspaceRig.with { rig in
+            let result = try await rig.run(["fields"], viewport: viewport)
+            #expect(result.status == 0, "\(result.output)")
+        }
+    }
 }

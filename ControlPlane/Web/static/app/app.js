@@ -9,6 +9,7 @@ const ticketPane = document.getElementById('ticket-pane');
 const main = document.getElementById('ws-main');
 const status = document.getElementById('live-status');
 let agents = [];
+let fields = [];
 let current = null;
 
 const live = new Live({
@@ -42,7 +43,7 @@ const inbox = new Inbox(inboxPane, { onOpen: (id) => open(id, true) });
 async function open(id, push) {
   if (current?.id === id) { showTicket(); return; }
   current?.close();
-  current = id ? new TicketView(ticketPane, id, { agents, onBack: () => back(), onChanged: () => inbox.loadCounts() }) : null;
+  current = id ? new TicketView(ticketPane, id, { agents, fields, onBack: () => back(), onChanged: () => inbox.loadCounts() }) : null;
   if (push) history.pushState({ id }, '', id ? `/app/tickets/${id}` : '/app');
   live.setTopics(topics());
   inbox.select(id);
@@ -118,7 +119,8 @@ async function start() {
   live.setTopics(topics());
   const loading = inbox.load();
   try {
-    agents = (await api('GET', '/api/v1/workspace/agents')).agents;
+    [agents, fields] = await Promise.all([api('GET', '/api/v1/workspace/agents').then((answer) => answer.agents),
+      api('GET', '/api/v1/ticket-fields').then((answer) => answer.fields)]);
     inbox.setAgents(agents);
   } catch (error) { announce(error.message, true); }
   await loading;

@@ -5,12 +5,14 @@ import { messageView, systemView } from './timeline.js';
 import { Composer } from './composer.js';
 import { Presence } from './presence.js';
 import { sidebarView } from './sidebar.js';
+import { fieldsView } from './fields.js';
 
 export class TicketView {
-  constructor(pane, id, { agents, onBack, onChanged }) {
+  constructor(pane, id, { agents, fields, onBack, onChanged }) {
     this.pane = pane;
     this.id = id;
     this.agents = agents;
+    this.fields = fields || [];
     this.onBack = onBack;
     this.onChanged = onChanged;
     this.names = Object.fromEntries(agents.map((agent) => [agent.id, agent.name]));
@@ -104,7 +106,8 @@ export class TicketView {
     this.header.replaceChildren(
       el('div', { class: 'title-row' }, back, el('h1', { id: 'ticket-title' }, contact.display_name || 'Customer'), channelBadge(ticket.last_channel)),
       el('p', { class: 'subject' }, ticket.subject),
-      el('div', { class: 'actions' }, status, priority, assignee, el('label', { class: 'action' }, el('span', {}, 'Tags'), tags)));
+      el('div', { class: 'actions' }, status, priority, assignee, el('label', { class: 'action' }, el('span', {}, 'Tags'), tags)),
+      fieldsView(this.id, ticket, this.fields, (updated) => { this.detail.ticket = updated; }));
   }
 
   // A live event of this ticket's stream.
