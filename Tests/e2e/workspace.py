@@ -85,6 +85,12 @@ def open_ticket(page, name):
     expect(page.locator("#composer-text")).to_be_visible()
 
 
+def unfold_details(page):
+    """On a phone the ticket's actions are folded away."""
+    if page.locator("details.ticket-details:not([open])").count():
+        page.click("details.ticket-details summary")
+
+
 def first_load(browser, settings, page):
     """A fresh page of the signed-in context with the cache off: time to an interactive inbox, bytes transferred."""
     fresh = page.context.new_page()
@@ -133,6 +139,11 @@ def flow_reply(browser, settings):
     for total, after in latencies:
         print(f"figure: {settings['viewport']}.webhook_to_screen_ms={total:.0f} after_webhook_answered_ms={after:.0f}")
     assert latencies[0][1] < 1000, f"the first message took {latencies[0][1]:.0f} ms after the webhook was answered"
+    # The connection drops; a message arriving meanwhile shows once it has reconnected and resumed from its cursor.
+    page.evaluate("window.glavitoLive.socket.close()")
+    inbound(settings, f"4917{int(time.time() * 1000) % 10**8:08d}9", f"Lena {run} resumed", "Noch da?")
+    expect(page.locator("#ticket-list .who", has_text=f"Lena {run} resumed")).to_be_visible(timeout=10000)
+    expect(page.locator("body[data-live=live]")).to_have_count(1)
     expect(page.locator("[data-count=all]")).not_to_have_text("")
     shot(page, settings, "inbox")
 
@@ -224,6 +235,7 @@ def flow_fields(browser, settings):
     context.close()
     context, page = sign_in(browser, settings, agent)
     open_ticket(page, name)
+    unfold_details(page)
     page.fill("#field-order_number", "123")
     page.press("#field-order_number", "Enter")
     page.locator("#field-order_number").blur()

@@ -5,8 +5,8 @@ import Testing
 
 /// The agent workspace in Debian's Chromium (Playwright): live inbox, reply with delivery ticks, collision
 /// detection, the closed window's templates, on a desktop and a 390x844 phone viewport. Screenshots and figures go
-/// to test-output/workspace (docs/workspace.md).
-@Suite("Workspace: the agent workspace in a browser")
+/// to test-output/workspace (docs/workspace.md). One browser flow at a time: the latency figures mean more.
+@Suite("Workspace: the agent workspace in a browser", .serialized)
 struct WorkspaceBrowserTests {
     @Test("a WhatsApp message appears live in the inbox, the reply reaches the Graph API, a delivered status shows the ticks", arguments: ["desktop", "phone"])
     func liveInboxAndReply(viewport: String) async throws {

@@ -31,6 +31,8 @@ const live = new Live({
   onResumed: () => inbox.load(),
 });
 
+window.glavitoLive = live; // tests drop the connection through it to check the resume
+
 function topics() {
   const list = ['inbox'];
   if (can('analytics.view')) list.push('dashboard');

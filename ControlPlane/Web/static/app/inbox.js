@@ -12,7 +12,8 @@ export class Inbox {
   constructor(pane, { onOpen }) {
     this.pane = pane;
     this.onOpen = onOpen;
-    this.view = sessionStorage.getItem('glavito.view') || 'all';
+    // Agents who see only their own tickets start with them; everyone else with all.
+    this.view = sessionStorage.getItem('glavito.view') || (boot.scope === 'own' ? 'mine' : 'all');
     this.filters = { status: 'open', channel: '', tag: '', q: '', assignee: '' };
     this.tickets = new Map();
     this.contacts = {};

@@ -106,8 +106,12 @@ export class TicketView {
     this.header.replaceChildren(
       el('div', { class: 'title-row' }, back, el('h1', { id: 'ticket-title' }, contact.display_name || 'Customer'), channelBadge(ticket.last_channel)),
       el('p', { class: 'subject' }, ticket.subject),
+      // On a phone the actions fold away (keeping the timeline in view); the agent's choice holds while the view is open.
+      el('details', { class: 'ticket-details', open: this.detailsOpen ?? matchMedia('(min-width: 601px)').matches,
+        ontoggle: (event) => { this.detailsOpen = event.target.open; } },
+      el('summary', {}, 'Status, assignee, tags and fields'),
       el('div', { class: 'actions' }, status, priority, assignee, el('label', { class: 'action' }, el('span', {}, 'Tags'), tags)),
-      fieldsView(this.id, ticket, this.fields, (updated) => { this.detail.ticket = updated; }));
+      fieldsView(this.id, ticket, this.fields, (updated) => { this.detail.ticket = updated; })));
   }
 
   // A live event of this ticket's stream.
