@@ -17,26 +17,17 @@ enum WorkspacePage {
         let json = String(decoding: (try? JSONSerialization.data(withJSONObject: boot, options: [.sortedKeys])) ?? Data("{}".utf8), as: UTF8.self)
             .replacingOccurrences(of: "<", with: "\\u003c")
         let logo = branding?.logoURL.map { #"<img class="brand-logo" src="\#(HTML.escape($0))" alt="">"# } ?? ""
-        let theme = branding.map { Branding.isColor($0.primaryColor) ? $0.primaryColor : "#2563eb" } ?? "#2563eb"
-        return """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content">
-        <meta name="theme-color" content="\(theme)">
-        <title>Inbox · \(name)</title>
-        <link rel="manifest" href="/app/manifest.webmanifest">
-        <link rel="icon" href="/static/app/icon.svg" type="image/svg+xml">
-        <link rel="apple-touch-icon" href="/static/app/icon-192.png">
-        <link rel="stylesheet" href="/static/app/app.css">
-        <link rel="stylesheet" href="/branding.css">
-        <link rel="modulepreload" href="/static/app/api.js">
-        <link rel="modulepreload" href="/static/app/live.js">
-        <link rel="modulepreload" href="/static/app/inbox.js">
-        <script type="module" src="/static/app/app.js"></script>
-        </head>
-        <body class="workspace">
+        return PageShell.render(title: "Inbox · \(branding?.displayName ?? "Glavito")", brandingStylesheet: true, stylesheet: "/static/app/app.css",
+                                head: """
+            <meta name="theme-color" content="\(theme(branding))">
+            <link rel="manifest" href="/app/manifest.webmanifest">
+            <link rel="icon" href="/static/app/icon.svg" type="image/svg+xml">
+            <link rel="apple-touch-icon" href="/static/app/icon-192.png">
+            <link rel="modulepreload" href="/static/app/api.js">
+            <link rel="modulepreload" href="/static/app/live.js">
+            <link rel="modulepreload" href="/static/app/inbox.js">
+            <script type="module" src="/static/app/app.js"></script>
+            """, viewport: "width=device-width, initial-scale=1, interactive-widget=resizes-content", bodyClass: "workspace", body: """
         <a class="skip" href="#ticket-pane">Skip to the ticket</a>
         <header class="ws-bar">
           <a class="brand" href="/app">\(logo)<span class="brand-name">\(name)</span></a>
@@ -50,18 +41,20 @@ enum WorkspacePage {
           </section>
         </div>
         <script type="application/json" id="boot">\(json)</script>
-        </body>
-        </html>
-        """
+        """)
+    }
+
+    /// The tenant's primary colour (checked again: only `#rrggbb` reaches the page).
+    static func theme(_ branding: Branding?) -> String {
+        branding.map { Branding.isColor($0.primaryColor) ? $0.primaryColor : "#2563eb" } ?? "#2563eb"
     }
 
     /// The web app manifest in the tenant's name and colour (installable: standalone, SVG and PNG icons).
     static func manifest(_ branding: Branding?) -> String {
-        let theme = branding.map { Branding.isColor($0.primaryColor) ? $0.primaryColor : "#2563eb" } ?? "#2563eb"
         let background = branding.map { Branding.isColor($0.backgroundColor) ? $0.backgroundColor : "#f8fafc" } ?? "#f8fafc"
         let object: [String: Any] = [
             "name": "\(branding?.displayName ?? "Glavito") inbox", "short_name": branding?.displayName ?? "Glavito",
-            "start_url": "/app", "scope": "/app", "display": "standalone", "theme_color": theme, "background_color": background,
+            "start_url": "/app", "scope": "/app", "display": "standalone", "theme_color": theme(branding), "background_color": background,
             "icons": [
                 ["src": "/static/app/icon.svg", "sizes": "any", "type": "image/svg+xml"],
                 ["src": "/static/app/icon-192.png", "sizes": "192x192", "type": "image/png"],

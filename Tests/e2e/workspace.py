@@ -37,6 +37,14 @@ def inbound(settings, customer, name, text):
     return answer
 
 
+def new_customer(settings, first_name, text, prefix="4916"):
+    """A new customer writes on WhatsApp; returns (wa_id, display name)."""
+    customer = f"{prefix}{int(time.time() * 1000) % 10**8:08d}"
+    name = f"{first_name} {uuid.uuid4().hex[:6]}"
+    inbound(settings, customer, name, text)
+    return customer, name
+
+
 def sent_to(settings, customer):
     return [s for s in fake(settings, "/_fake/sent?channel=whatsapp").get("sent", []) if s.get("customer") == customer]
 
@@ -177,8 +185,7 @@ def flow_reply(browser, settings):
 
 def flow_presence(browser, settings):
     first, second = settings["agents"]
-    name = f"Mia {uuid.uuid4().hex[:6]}"
-    inbound(settings, f"4916{int(time.time() * 1000) % 10**8:08d}", name, "Können Sie mir helfen?")
+    _, name = new_customer(settings, "Mia", "Können Sie mir helfen?")
     context_a, a = sign_in(browser, settings, first)
     context_b, b = sign_in(browser, settings, second)
     for page in (a, b):
@@ -222,8 +229,7 @@ def flow_template(browser, settings):
 
 def flow_fields(browser, settings):
     admin, agent = settings["agents"]
-    name = f"Ola {uuid.uuid4().hex[:6]}"
-    inbound(settings, f"4915{int(time.time() * 1000) % 10**8:08d}", name, "Wo bleibt meine Erstattung?")
+    _, name = new_customer(settings, "Ola", "Wo bleibt meine Erstattung?", prefix="4915")
     context, page = sign_in(browser, settings, admin)
     page.goto(f"{settings['base']}/admin/fields")
     page.fill("#field-key", "order_number")
