@@ -158,6 +158,9 @@ def flow_reply(browser, settings):
     customer, name = customers[0]
     open_ticket(page, name)
     expect(page.locator("#timeline .msg.inbound strong")).to_have_text("meine")
+    # A canned response goes in with the customer's name filled in; the reply below replaces it.
+    page.select_option("#canned", label="/greeting · Greeting")
+    expect(page.locator("#composer-text")).to_have_value(f"Hallo {name}!")
     reply = f"Danke! Wir schauen **sofort** nach ({run})."
     page.fill("#composer-text", reply)
     page.check("#preview-toggle")

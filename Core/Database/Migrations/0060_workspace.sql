@@ -42,3 +42,21 @@ ALTER TABLE ticket_fields ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ticket_fields FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON ticket_fields USING (tenant_id = glavito_current_tenant())
     WITH CHECK (tenant_id = glavito_current_tenant());
+
+-- Canned responses: answers agents insert into the composer, with placeholders filled in the browser
+-- ({{contact.name}}, {{agent.name}}, {{ticket.subject}}).
+CREATE TABLE canned_responses (
+    tenant_id   uuid NOT NULL,
+    id          uuid NOT NULL DEFAULT gen_random_uuid(),
+    shortcut    text NOT NULL,
+    title       text NOT NULL,
+    body        text NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, shortcut)
+);
+
+ALTER TABLE canned_responses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE canned_responses FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON canned_responses USING (tenant_id = glavito_current_tenant())
+    WITH CHECK (tenant_id = glavito_current_tenant());

@@ -115,4 +115,26 @@ struct WorkspaceAPITests {
             #expect(try await rig.api(.DELETE, "/api/v1/ticket-fields/reason", channel, headers: admin).status == 404)
         }
     }
+
+    @Test("canned responses: admins add them, agents list them; bad input and taken shortcuts are problems")
+    func cannedResponses() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.whatsapp)
+            let (_, admin) = try await Self.agent(rig, channel, name: "cara")
+            let body = #"{"shortcut":"thanks","title":"Thanks","body":"Thank you, {{contact.name}}! {{agent.name}}"}"#
+            let created = try await rig.api(.POST, "/api/v1/canned-responses", channel, headers: admin, json: body)
+            #expect(created.status == 201, "\(created.body)")
+            #expect(try await rig.api(.POST, "/api/v1/canned-responses", channel, headers: admin, json: body).status == 409)
+            let bad = try await rig.api(.POST, "/api/v1/canned-responses", channel, headers: admin,
+                                        json: #"{"shortcut":"Not Ok","title":"x","body":"y"}"#)
+            #expect(bad.status == 400 && (bad.json["detail"] as? String)?.contains("shortcut") == true)
+            let agentKey = try await rig.key([.ticketsRead, .ticketsReply], channel)
+            let listed = try await rig.api(.GET, "/api/v1/canned-responses", channel, headers: agentKey)
+            #expect((listed.json["canned_responses"] as? [[String: Any]])?.first?["shortcut"] as? String == "thanks")
+            #expect(try await rig.api(.POST, "/api/v1/canned-responses", channel, headers: agentKey, json: body).status == 403)
+            let id = try #require(created.json["id"] as? String)
+            #expect(try await rig.api(.DELETE, "/api/v1/canned-responses/\(id)", channel, headers: admin).status == 204)
+            #expect(try await rig.api(.DELETE, "/api/v1/canned-responses/\(id)", channel, headers: admin).status == 404)
+        }
+    }
 }

@@ -51,7 +51,10 @@ struct WorkspaceRig: Sendable {
             let secrets = ChannelSecrets(accessToken: "token-\(UUID().uuidString)", appSecret: "secret-\(UUID().uuidString)",
                                          verifyToken: "verify-\(UUID().uuidString)")
             let account = try await dbs.app.withTenantTransaction(tenant) { connection in
-                try await ChannelAccountStore(tenant: tenant, keyRing: identity.keyRing).create(
+                // A canned response for the composer (the reply flow inserts it).
+                _ = try await CannedResponseStore(tenant: tenant).create(
+                    CannedResponse(shortcut: "greeting", title: "Greeting", body: "Hallo {{contact.name}}!"), on: connection, logger: TestDatabases.logger)
+                return try await ChannelAccountStore(tenant: tenant, keyRing: identity.keyRing).create(
                     kind: .whatsapp, name: "WhatsApp", externalID: phoneNumberID,
                     settings: ["api_base_url": "\(fakeURL)/v21.0", "waba_id": waba], secrets: secrets, on: connection, logger: TestDatabases.logger)
             }

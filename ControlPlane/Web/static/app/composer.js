@@ -1,6 +1,6 @@
 // The composer: reply on the ticket's channel (with a preview of how it will look there), internal notes, the
 // WhatsApp/Instagram customer-service window with its countdown, and templates once the window has closed.
-import { api, can, el, debounce, announce, channelNames } from './api.js';
+import { api, boot, can, el, debounce, announce, channelNames } from './api.js';
 
 export class Composer {
   constructor(ticket, { onSent, onTyping }) {
@@ -24,9 +24,17 @@ export class Composer {
       onchange: (event) => { this.previewBox.hidden = !event.target.checked; this.refreshPreview(); } }), ' Preview');
     this.sendButton = el('button', { type: 'submit', id: 'send', class: 'primary' }, 'Send');
     this.templateBox = el('div', { class: 'templates', id: 'templates', hidden: true });
+    this.canned = el('select', { id: 'canned', 'aria-label': 'Insert a canned response', onchange: () => this.insertCanned() },
+      el('option', { value: '' }, 'Canned responses…'));
+    if (can('tickets.reply')) {
+      api('GET', '/api/v1/canned-responses').then((answer) => {
+        this.cannedResponses = answer.canned_responses;
+        for (const [index, response] of this.cannedResponses.entries()) this.canned.append(el('option', { value: String(index) }, `/${response.shortcut} · ${response.title}`));
+      }).catch(() => { this.canned.hidden = true; });
+    }
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
       el('div', { class: 'composer-top' }, this.tabs, this.windowInfo), this.templateBox, this.text, this.previewBox,
-      el('div', { class: 'composer-bottom' }, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
+      el('div', { class: 'composer-bottom' }, this.canned, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
     this.refreshPreview = debounce(() => this.preview(), 250);
     if (!can('tickets.reply')) { this.text.disabled = true; this.sendButton.disabled = true; }
   }
@@ -88,6 +96,20 @@ export class Composer {
     this.freeTextAllowed = undefined;
     this.tick();
     this.text.focus();
+  }
+
+  // The chosen canned response at the cursor, its placeholders filled from this ticket.
+  insertCanned() {
+    const response = this.cannedResponses?.[Number(this.canned.value)];
+    this.canned.value = '';
+    if (!response || this.text.disabled) return;
+    const values = { 'contact.name': this.detail?.contact?.display_name || '', 'agent.name': boot.user.name, 'ticket.subject': this.detail?.ticket?.subject || '' };
+    const text = response.body.replace(/\{\{\s*([a-z.]+)\s*\}\}/g, (all, key) => (key in values ? values[key] : all));
+    const { selectionStart: start, selectionEnd: end, value } = this.text;
+    this.text.value = value.slice(0, start) + text + value.slice(end);
+    this.text.focus();
+    this.text.selectionStart = this.text.selectionEnd = start + text.length;
+    this.refreshPreview();
   }
 
   keydown(event) {
