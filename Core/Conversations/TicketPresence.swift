@@ -2,20 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// An agent viewing a ticket, and whether they are typing (docs/workspace.md, "Presence").
-public struct TicketViewer: Sendable, Equatable, Codable {
-    public var userID: UUID
-    public var name: String
-    public var typing: Bool
-    public var seenAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case name, typing
-        case userID = "user_id"
-        case seenAt = "seen_at"
-    }
-}
-
 /// Who is viewing which ticket of one tenant: heartbeats into the UNLOGGED `ticket_presence` table, which any
 /// control-plane process reads, so presence holds across processes. A viewer without a heartbeat for
 /// ``expirySeconds`` is gone.
