@@ -183,6 +183,22 @@ def flow_reply(browser, settings):
         assert box["height"] >= 44, box
         page.click(".back")
         expect(page.locator("#ticket-list")).to_be_visible()
+    # Every control has an accessible name.
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+        .filter((e) => e.offsetParent !== null && !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map((e) => e.id || e.outerHTML.slice(0, 80))""")
+    assert not unnamed, f"controls without a name: {unnamed}"
+    # Keyboard: j opens the next ticket, ? lists the shortcuts.
+    # (After the phone's back button nothing is selected, and j opens the first ticket.)
+    page.locator("body").press("Escape")
+    following = page.locator("#ticket-list li.selected + li .who")
+    expected = (following if following.count() else page.locator("#ticket-list li .who").first).inner_text()
+    page.keyboard.press("j")
+    expect(page.locator("#ticket-title")).to_have_text(expected)
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#shortcuts")).to_be_hidden()
     context.close()
 
 
