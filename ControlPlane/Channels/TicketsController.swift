@@ -2,6 +2,8 @@ import Foundation
 import GlavitoCore
 import HTTPTypes
 import Hummingbird
+import Logging
+import PostgresNIO
 
 /// `/api/v1/tickets`: list with filters and keyset pages, read, change, and the timeline with replies and notes
 /// (docs/conversations.md). Every read honours the caller's data scope.
@@ -84,13 +86,33 @@ struct TicketsController {
             let id = try ConversationAPI.uuid(context)
             let body = try ConversationAPI.decode(OutboundRequest.self, input)
             let message = try await api.transaction(input) { connection, principal in
-                try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
-                return try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
-                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[HTTPField.Name("X-Request-Id")!],
-                          on: connection, logger: api.logger)
+                let ticket = try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger)
+                try ConversationAPI.checkScope(ticket, principal)
+                let requestID = request.headers[HTTPField.Name("X-Request-Id")!]
+                let message = try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
+                    .send(body, ticket: id, author: principal.userID?.rawValue, requestID: requestID, on: connection, logger: api.logger)
+                if body.type == "note", let text = body.text {
+                    try await Self.notifyMentions(text, message: message, ticket: ticket, principal: principal, requestID: requestID,
+                                                  on: connection, logger: api.logger)
+                }
+                return message
             }
             return try JSONResponse.encode(message, status: body.type == "note" ? .created : .accepted)
         }
+    }
+
+    /// Appends `note.mentioned` (with the mentioned users' ids) when a note `@mentions` agents of the tenant, in
+    /// the note's transaction; the workspace of each mentioned agent who can read the ticket shows it.
+    static func notifyMentions(_ text: String, message: Message, ticket: Ticket, principal: Principal, requestID: String?,
+                               on connection: PostgresConnection, logger: Logger) async throws {
+        guard !NoteMentions.handles(in: text).isEmpty else { return }
+        let users = try await UserRepository(tenant: principal.tenant).list(on: connection, logger: logger)
+        let mentioned = NoteMentions.mentioned(in: text, users: users).filter { $0.id != principal.userID }
+        guard !mentioned.isEmpty else { return }
+        try await ConversationEvents(tenant: principal.tenant, actor: ConversationAPI.actor(principal), requestID: requestID)
+            .ticket("note.mentioned", ticket, ["message_id": message.id.uuidString.lowercased(), "author_name": principal.displayName,
+                                               "mentioned_user_ids": mentioned.map(\.id.description).joined(separator: ",")],
+                    on: connection, logger: logger)
     }
 
     static func filter(_ request: Request, principal: Principal) throws -> TicketFilter {

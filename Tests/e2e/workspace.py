@@ -217,6 +217,12 @@ def flow_presence(browser, settings):
     b.type("#composer-text", "Ok, danke", delay=40)
     expect(a.locator("#presence")).to_contain_text(f"{second['name']} is typing")
     shot(a, settings, "presence")
+    # A note that @mentions the second agent tells them so, live.
+    a.click("#mode-note")
+    a.fill("#composer-text", f"@{second['name']} bitte übernehmen")
+    a.press("#composer-text", "Control+Enter")
+    expect(b.locator("#timeline .msg.note")).to_contain_text("bitte übernehmen")
+    expect(b.locator("#toast")).to_contain_text(f"{first['name']} mentioned you in a note")
     # The second agent goes back to the inbox (Esc leaves the field, Esc again the ticket): the first sees them go.
     b.locator("#composer-text").press("Escape")
     b.keyboard.press("Escape")

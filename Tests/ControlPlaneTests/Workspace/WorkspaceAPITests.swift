@@ -78,6 +78,28 @@ struct WorkspaceAPITests {
             #expect(byKey.status == 403 && byKey.json["type"] != nil, "API keys have no presence")
             let noCSRF = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/presence", channel, headers: Array(first.prefix(1)), json: "{}")
             #expect(noCSRF.status == 403)
+
+            // A note that @mentions the second agent appends note.mentioned with their id; one without a mention does not.
+            let handle = try await rig.db(channel.tenant) { connection in
+                let rows = try await connection.query("SELECT display_name FROM users WHERE id = \(secondID)", logger: TestDatabases.logger)
+                for try await name in rows.decode(String.self) { return name }
+                return ""
+            }
+            let note = try await rig.api(.POST, "/api/v1/tickets/\(ticket)/messages", channel, headers: first,
+                                         json: #"{"type":"note","text":"@\#(handle) bitte übernehmen, @nobody"}"#)
+            #expect(note.status == 201, "\(note.body)")
+            #expect(try await rig.api(.POST, "/api/v1/tickets/\(ticket)/messages", channel, headers: first,
+                                      json: #"{"type":"note","text":"mail me at a@b.c"}"#).status == 201)
+            let mentions = try await rig.db(channel.tenant) { connection in
+                let rows = try await connection.query("""
+                    SELECT data->>'mentioned_user_ids' FROM events WHERE stream = \("ticket/\(ticket.lowercased())") AND type = 'note.mentioned'
+                    """, logger: TestDatabases.logger)
+                var out: [String] = []
+                for try await ids in rows.decode(String.self) { out.append(ids) }
+                return out
+            }
+            #expect(mentions == [secondID.uuidString.lowercased()])
+            #expect(NoteMentions.handles(in: "hi @Ana., see @ben-1 and mail x@y.z") == ["ana", "ben-1"])
         }
     }
 

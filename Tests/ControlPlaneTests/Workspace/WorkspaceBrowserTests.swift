@@ -17,7 +17,7 @@ struct WorkspaceBrowserTests {
         }
     }
 
-    @Test("two agents on one ticket each see the other viewing and typing", arguments: ["desktop", "phone"])
+    @Test("two agents on one ticket each see the other viewing and typing; a note's @mention reaches the other live", arguments: ["desktop", "phone"])
     func presence(viewport: String) async throws {
         try await WorkspaceRig.with { rig in
             let result = try await rig.run(["presence"], viewport: viewport)

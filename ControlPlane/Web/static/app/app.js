@@ -20,6 +20,11 @@ const live = new Live({
     // Stamp the moment an event reached the page (tests and the benchmark read it).
     window.glavitoLastEvent = { type: event.type, ticket: id, at: performance.now() };
     if (current && current.id === id) current.onEvent(event);
+    if (event.type === 'note.mentioned' && (event.data?.mentioned_user_ids || '').split(',').includes(boot.user.id)) {
+      announce(`${event.data.author_name} mentioned you in a note`);
+      inbox.unread.add(id);
+      inbox.renderList();
+    }
     if (frame.topics.some((topic) => topic === 'inbox' || topic === 'dashboard')) inbox.onEvent(event);
   },
   onStatus: (state) => {
