@@ -15,6 +15,7 @@ enum AppChrome {
             if principal.can(.adminChannels) { links.append(("/admin/channels", "Channels")) }
             if principal.can(.adminSettings) { links.append(("/admin/webhooks", "Webhooks")) }
             if principal.can(.adminSettings) { links.append(("/admin/fields", "Ticket fields")) }
+            if principal.can(.adminSettings) { links.append(("/admin/canned-responses", "Canned responses")) }
         }
         let nav = links.map { #"<a href="\#($0.0)">\#(HTML.escape($0.1))</a>"# }.joined()
         let signOut = principal == nil ? "" : """

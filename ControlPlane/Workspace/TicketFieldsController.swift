@@ -18,12 +18,9 @@ struct TicketFieldsController {
                 type: form["type"] ?? "text", required: form["required"] == "on",
                 pattern: form["pattern"].flatMap { $0.isEmpty ? nil : $0 },
                 options: (form["options"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-            do {
+            return try await api.submitForm(redirect: "/admin/fields", page: { try await page(input, error: $0, status: $1) }) {
                 _ = try await save(field, input, context)
-            } catch let problem as Problem {
-                return try await page(input, error: problem.detail, status: problem.status)
             }
-            return Redirect.to("/admin/fields")
         }
         routes.post("/admin/fields/:key/delete", .permission(.adminSettings)) { _, context, input in
             _ = try await remove(context.parameters.get("key") ?? "", input, context)
@@ -59,10 +56,8 @@ struct TicketFieldsController {
     }
 
     func page(_ input: RouteInput, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let principal = try input.requirePrincipal()
-        let fields = try await api.transaction(input) { connection, principal in
+        try await api.listPage(input, error: error, status: status, load: { connection, principal in
             try await TicketFieldStore(tenant: principal.tenant).list(on: connection, logger: api.logger)
-        }
-        return AppChrome.page(TicketFieldsPage.render(principal: principal, fields: fields, error: error), status: status)
+        }, render: { TicketFieldsPage.render(principal: $0, fields: $1, error: $2) })
     }
 }

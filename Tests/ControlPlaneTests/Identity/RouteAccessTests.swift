@@ -30,6 +30,8 @@ struct RouteAccessTests {
         ("/app", [200, 200, 200, 200, 200]),
         ("/api/v1/workspace/counts", [200, 200, 200, 200, 200]),
         ("/api/v1/workspace/agents", [200, 200, 200, 200, 200]),
+        ("/admin/fields", [200, 200, 403, 403, 403]),
+        ("/admin/canned-responses", [200, 200, 403, 403, 403]),
     ]
 
     @Test("each built-in role against a table of routes, and a custom role")
