@@ -155,6 +155,20 @@ def flow_reply(browser, settings):
     expect(page.locator("[data-count=all]")).not_to_have_text("")
     shot(page, settings, "inbox")
 
+    # Bulk actions: tag two tickets, close a third (it leaves the "open" view).
+    row = lambda index: page.locator("#ticket-list li", has_text=customers[index][1])
+    for index in (1, 2):
+        row(index).locator(".pick").check()
+    expect(page.locator("#bulk-count")).to_have_text("2 selected")
+    page.fill("#bulk-tag", "vip")
+    page.click("#bulk-tag-apply")
+    for index in (1, 2):
+        expect(row(index).locator(".tag")).to_have_text("vip")
+    row(3).locator(".pick").check()
+    page.click("#bulk-close")
+    expect(row(3)).to_have_count(0)
+    expect(page.locator("#bulk")).to_be_hidden()
+
     customer, name = customers[0]
     open_ticket(page, name)
     expect(page.locator("#timeline .msg.inbound strong")).to_have_text("meine")

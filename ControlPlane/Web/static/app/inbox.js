@@ -19,6 +19,7 @@ export class Inbox {
     this.contacts = {};
     this.next = null;
     this.selected = null;
+    this.checked = new Set();
     this.refreshCounts = debounce(() => this.loadCounts(), 250);
     this.render();
   }
@@ -138,7 +139,8 @@ export class Inbox {
       this.assigneeSelect, tag);
     this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
     this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');
-    this.pane.replaceChildren(tabs, filters, this.list, this.moreButton);
+    this.bulk = el('div', { class: 'bulk', id: 'bulk', role: 'region', 'aria-label': 'Bulk actions', hidden: true });
+    this.pane.replaceChildren(tabs, filters, this.bulk, this.list, this.moreButton);
     if (!boot.teams.length) this.pane.querySelector('#view-teams').disabled = true;
   }
 
@@ -159,10 +161,37 @@ export class Inbox {
           ticket.priority !== 'normal' ? el('span', { class: `prio pr-${ticket.priority}` }, ticket.priority) : null,
           ticket.tags.map((t) => el('span', { class: 'tag' }, t)),
           this.unread.has(ticket.id) ? el('span', { class: 'dot', 'aria-label': 'new message' }) : null));
-      return el('li', { 'data-id': ticket.id, class: ticket.id === this.selected ? 'selected' : '' }, link);
+      const box = el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select ${name}`, checked: this.checked.has(ticket.id),
+        onchange: (event) => { if (event.target.checked) this.checked.add(ticket.id); else this.checked.delete(ticket.id); this.renderBulk(); } });
+      return el('li', { 'data-id': ticket.id, class: ticket.id === this.selected ? 'selected' : '' }, box, link);
     }));
     if (!tickets.length) this.list.append(el('li', { class: 'empty' }, 'No tickets here.'));
     this.moreButton.hidden = !this.next;
+    for (const id of this.checked) if (!this.tickets.has(id)) this.checked.delete(id);
+    this.renderBulk();
+  }
+
+  // Bulk actions on the checked tickets: close, assign to me, add a tag (one PATCH each; failures are counted).
+  renderBulk() {
+    const count = this.checked.size;
+    this.bulk.hidden = count === 0;
+    if (!count) return;
+    const apply = async (label, changes) => {
+      const ids = [...this.checked];
+      const results = await Promise.allSettled(ids.map((id) => api('PATCH', `/api/v1/tickets/${id}`, typeof changes === 'function' ? changes(this.tickets.get(id)) : changes)));
+      const failed = results.filter((result) => result.status === 'rejected');
+      announce(failed.length ? `${label}: ${failed.length} of ${ids.length} refused (${failed[0].reason.message})` : `${label}: ${ids.length} tickets`, failed.length > 0);
+      this.checked.clear();
+      this.load();
+    };
+    const tag = el('input', { type: 'text', id: 'bulk-tag', placeholder: 'tag', 'aria-label': 'Tag to add', size: 8 });
+    this.bulk.replaceChildren(el('span', { id: 'bulk-count' }, `${count} selected`),
+      el('button', { type: 'button', id: 'bulk-close', onclick: () => apply('Closed', { status: 'closed' }) }, 'Close'),
+      can('tickets.assign') ? el('button', { type: 'button', id: 'bulk-assign', onclick: () => apply('Assigned to you', { assignee_id: boot.user.id }) }, 'Assign to me') : null,
+      tag, el('button', { type: 'button', id: 'bulk-tag-apply', onclick: () => {
+        const value = tag.value.trim().toLowerCase();
+        if (value) apply(`Tagged ${value}`, (ticket) => ({ tags: [...new Set([...(ticket?.tags || []), value])] }));
+      } }, 'Add tag'));
   }
 }
 
