@@ -99,6 +99,10 @@ func buildRouter(
     ContactsController(api: conversations).addRoutes(to: secured)
     TicketMovesController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations, publicURL: config.publicURL).addRoutes(to: secured)
+    WorkspaceController(api: conversations, database: database).addRoutes(to: secured)
+    PresenceController(api: conversations).addRoutes(to: secured)
+    TicketFieldsController(api: conversations).addRoutes(to: secured)
+    CannedResponsesController(api: conversations).addRoutes(to: secured)
     if let masterKey = config.identity.masterKey {
         AttachmentsController(api: conversations, signer: AttachmentURLSigner(masterKey: masterKey),
                               storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))).addRoutes(to: secured)

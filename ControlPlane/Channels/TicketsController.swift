@@ -2,6 +2,8 @@ import Foundation
 import GlavitoCore
 import HTTPTypes
 import Hummingbird
+import Logging
+import PostgresNIO
 
 /// `/api/v1/tickets`: list with filters and keyset pages, read, change, and the timeline with replies and notes
 /// (docs/conversations.md). Every read honours the caller's data scope.
@@ -13,6 +15,8 @@ struct TicketsController {
     struct Page: Encodable {
         let tickets: [Ticket]
         let next: String?
+        /// The display names of the page's contacts, by contact id.
+        let contacts: [String: String]
     }
 
     struct Detail: Encodable {
@@ -22,18 +26,22 @@ struct TicketsController {
     }
 
     struct Messages: Encodable {
-        let messages: [Message]
+        let messages: [RenderedMessage]
         let next: UUID?
     }
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("/api/v1/tickets", .permission(.ticketsRead)) { request, _, input in
             let filter = try Self.filter(request, principal: try input.requirePrincipal())
-            let page = try await api.transaction(input) { connection, principal in
-                try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
-                                                                     teams: principal.teams, on: connection, logger: api.logger)
+            let (page, names) = try await api.transaction(input) { connection, principal in
+                let page = try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
+                                                                                teams: principal.teams, on: connection, logger: api.logger)
+                let names = try await ContactDirectory(tenant: principal.tenant, keyRing: api.keyRing)
+                    .displayNames(Array(Set(page.tickets.map(\.contactID))), on: connection, logger: api.logger)
+                return (page, names)
             }
-            return try JSONResponse.encode(Page(tickets: page.tickets, next: page.next?.text))
+            let contacts = Dictionary(uniqueKeysWithValues: names.map { ($0.key.uuidString.lowercased(), $0.value) })
+            return try JSONResponse.encode(Page(tickets: page.tickets, next: page.next?.text, contacts: contacts))
         }
         routes.get("/api/v1/tickets/:id", .permission(.ticketsRead)) { _, context, input in
             let id = try ConversationAPI.uuid(context)
@@ -58,6 +66,9 @@ struct TicketsController {
             let ticket = try await api.transaction(input) { connection, principal in
                 let store = TicketStore(tenant: principal.tenant)
                 try ConversationAPI.checkScope(try await store.get(id, on: connection, logger: api.logger), principal)
+                if let fields = changes.customFields {
+                    try await TicketFieldStore(tenant: principal.tenant).check(fields, on: connection, logger: api.logger)
+                }
                 return try await store.update(id, changes, actor: ConversationAPI.actor(principal), requestID: request.headers[HTTPField.Name("X-Request-Id")!],
                                               on: connection, logger: api.logger)
             }
@@ -70,7 +81,8 @@ struct TicketsController {
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await MessageStore(tenant: principal.tenant).list(ticket: id, after: after, limit: limit, on: connection, logger: api.logger)
             }
-            return try JSONResponse.encode(Messages(messages: messages, next: messages.count == limit ? messages.last?.id : nil))
+            return try JSONResponse.encode(Messages(messages: messages.map(RenderedMessage.init),
+                                                    next: messages.count == limit ? messages.last?.id : nil))
         }
         routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply)) { request, context, input in
             let id = try ConversationAPI.uuid(context)
@@ -80,13 +92,33 @@ struct TicketsController {
             }
             let outbound = body
             let message = try await api.transaction(input) { connection, principal in
-                try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
-                return try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
-                    .send(outbound, ticket: id, author: principal.userID?.rawValue, requestID: request.headers[HTTPField.Name("X-Request-Id")!],
-                          on: connection, logger: api.logger)
+                let ticket = try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger)
+                try ConversationAPI.checkScope(ticket, principal)
+                let requestID = request.headers[HTTPField.Name("X-Request-Id")!]
+                let message = try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing)
+                    .send(outbound, ticket: id, author: principal.userID?.rawValue, requestID: requestID, on: connection, logger: api.logger)
+                if outbound.type == "note", let text = outbound.text {
+                    try await Self.notifyMentions(text, message: message, ticket: ticket, principal: principal, requestID: requestID,
+                                                  on: connection, logger: api.logger)
+                }
+                return message
             }
             return try JSONResponse.encode(message, status: body.type == "note" ? .created : .accepted)
         }
+    }
+
+    /// Appends `note.mentioned` (with the mentioned users' ids) when a note `@mentions` agents of the tenant, in
+    /// the note's transaction; the workspace of each mentioned agent who can read the ticket shows it.
+    static func notifyMentions(_ text: String, message: Message, ticket: Ticket, principal: Principal, requestID: String?,
+                               on connection: PostgresConnection, logger: Logger) async throws {
+        guard !NoteMentions.handles(in: text).isEmpty else { return }
+        let users = try await UserRepository(tenant: principal.tenant).list(on: connection, logger: logger)
+        let mentioned = NoteMentions.mentioned(in: text, users: users).filter { $0.id != principal.userID }
+        guard !mentioned.isEmpty else { return }
+        try await ConversationEvents(tenant: principal.tenant, actor: ConversationAPI.actor(principal), requestID: requestID)
+            .ticket("note.mentioned", ticket, ["message_id": message.id.uuidString.lowercased(), "author_name": principal.displayName,
+                                               "mentioned_user_ids": mentioned.map(\.id.description).joined(separator: ",")],
+                    on: connection, logger: logger)
     }
 
     static func filter(_ request: Request, principal: Principal) throws -> TicketFilter {
@@ -112,6 +144,10 @@ struct TicketsController {
             filter.channel = kind
         }
         filter.tag = query.get("tag")?.lowercased()
+        if let text = query.get("q")?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard text.count <= 200 else { throw JobsController.badRequest("q must be at most 200 characters") }
+            filter.text = text
+        }
         if let contact = query.get("contact") {
             guard let id = UUID(uuidString: contact) else { throw JobsController.badRequest("contact must be a contact id") }
             filter.contact = id

@@ -6,9 +6,13 @@ struct LoginController {
     let identity: IdentityService
     let cookie: SessionCookie
 
+    /// Where a completed sign-in lands: the agent workspace, which sends users who cannot read tickets on to
+    /// their account page.
+    static let home = "/app"
+
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("/login", .public) { request, context, input in
-            if case .session(_, _, .active) = input.principal?.credential { return Redirect.to("/account") }
+            if case .session(_, _, .active) = input.principal?.credential { return Redirect.to(Self.home) }
             return AppChrome.page(SignInPages.login())
         }
 
@@ -24,7 +28,7 @@ struct LoginController {
                     clientAddress: context.clientAddress, userAgent: request.headers[.userAgent]
                 )
                 let next = switch signIn.stage {
-                case .active: "/account"
+                case .active: Self.home
                 case .mfaPending: "/login/mfa"
                 case .mfaEnrolment: "/account/mfa"
                 }
@@ -47,7 +51,7 @@ struct LoginController {
             let principal = try input.requirePrincipal()
             do {
                 let token = try await identity.completeSecondFactor(principal: principal, code: input.form["code"] ?? "", clientAddress: context.clientAddress)
-                return Redirect.to("/account", headers: [.setCookie: cookie.set(token, host: request.head.authority)])
+                return Redirect.to(Self.home, headers: [.setCookie: cookie.set(token, host: request.head.authority)])
             } catch IdentityError.invalid(let message) {
                 return AppChrome.page(SignInPages.secondFactor(csrf: AppChrome.csrf(principal), error: message), status: .unauthorized)
             } catch IdentityError.throttled(let seconds) {

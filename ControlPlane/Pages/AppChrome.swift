@@ -6,6 +6,7 @@ enum AppChrome {
     static func render(title: String, principal: Principal?, csrf: String?, flash: String? = nil, error: String? = nil, body: String) -> String {
         var links: [(String, String)] = []
         if let principal, case .session(_, _, .active) = principal.credential {
+            if principal.can(.ticketsRead) { links.append(("/app", "Inbox")) }
             links.append(("/account", "My account"))
             if principal.can(.adminUsers) { links.append(("/admin/users", "Users")) }
             if principal.can(.adminRoles) { links.append(("/admin/roles", "Roles")) }
@@ -13,6 +14,8 @@ enum AppChrome {
             if principal.can(.auditRead) { links.append(("/admin/audit", "Audit log")) }
             if principal.can(.adminChannels) { links.append(("/admin/channels", "Channels")) }
             if principal.can(.adminSettings) { links.append(("/admin/webhooks", "Webhooks")) }
+            if principal.can(.adminSettings) { links.append(("/admin/fields", "Ticket fields")) }
+            if principal.can(.adminSettings) { links.append(("/admin/canned-responses", "Canned responses")) }
         }
         let nav = links.map { #"<a href="\#($0.0)">\#(HTML.escape($0.1))</a>"# }.joined()
         let signOut = principal == nil ? "" : """

@@ -13,6 +13,8 @@ public struct TicketFilter: Sendable, Equatable {
     public var contact: UUID?
     /// Only tickets changed at or after this instant.
     public var updatedSince: Date?
+    /// Words that must all occur in the subject (full-text, `simple` configuration).
+    public var text: String?
     /// The position to continue after (from ``TicketPage/next``).
     public var after: TicketCursor?
     public var limit = 50

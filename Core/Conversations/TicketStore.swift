@@ -110,6 +110,7 @@ public struct TicketStore: Sendable {
               AND (\(filter.tag)::text IS NULL OR tags @> ARRAY[\(filter.tag)::text])
               AND (\(filter.contact)::uuid IS NULL OR contact_id = \(filter.contact))
               AND (\(filter.updatedSince)::timestamptz IS NULL OR updated_at >= \(filter.updatedSince))
+              AND (\(filter.text)::text IS NULL OR to_tsvector('simple', subject) @@ plainto_tsquery('simple', \(filter.text)))
               AND (\(afterMicros)::bigint IS NULL
                    OR (updated_at, id) < ('epoch'::timestamptz + \(afterMicros)::bigint * interval '1 microsecond', \(afterID)))
               AND (\(scope.rawValue) = 'all'

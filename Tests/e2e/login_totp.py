@@ -20,7 +20,9 @@ def main(base, email, password, chromium):
         page.fill("#email", email)
         page.fill("#password", password)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/account")
+        # Signing in lands on the agent workspace; the account page is one link away.
+        page.wait_for_url(f"{base}/app")
+        page.goto(f"{base}/account")
         expect(page.locator("#mfa-status")).to_contain_text("off")
 
         page.click("#mfa-status a")
@@ -44,7 +46,8 @@ def main(base, email, password, chromium):
         page.wait_for_url(f"{base}/login/mfa")
         page.fill("#code", totp.now())
         page.click("form[action='/login/mfa'] button[type=submit]")
-        page.wait_for_url(f"{base}/account")
+        page.wait_for_url(f"{base}/app")
+        page.goto(f"{base}/account")
         expect(page.locator("#signed-in-as")).to_contain_text(email)
         cookies = {c["name"]: c for c in page.context.cookies()}
         session = cookies.get("__Host-glavito_session") or cookies.get("glavito_session")

@@ -48,16 +48,8 @@ struct ChannelRig: Sendable {
             let router = try buildRouter(config: config, database: dbs.app, platformDatabase: dbs.platform, expectedSchemaVersion: 0,
                                          registry: PrometheusCollectorRegistry(), identity: identity)
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            let fake = try ManagedProcess(executable: URL(fileURLWithPath: "/usr/bin/python3"),
-                                          arguments: [try TestEnvironment.repoRoot().appendingPathComponent("Tests/fakes/fake_meta.py").path],
-                                          environment: ProcessInfo.processInfo.environment)
+            let (fake, fakePort) = try await startFakeMeta()
             defer { fake.send(SIGTERM) }
-            guard try await fake.waitForOutput(containing: "\"port\"", timeout: .seconds(20)),
-                  let line = fake.output.split(separator: "\n").first(where: { $0.contains("\"port\"") }),
-                  let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let fakePort = object["port"] as? Int else {
-                throw RigError(message: "the fake Meta API did not start: \(fake.output)")
-            }
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             do {
                 try await app.test(.live) { testClient in
@@ -76,6 +68,21 @@ struct ChannelRig: Sendable {
             }
             try await client.shutdown()
         }
+    }
+
+    /// Tests/fakes/fake_meta.py on a port of its choosing: the process and the port.
+    static func startFakeMeta() async throws -> (ManagedProcess, Int) {
+        let fake = try ManagedProcess(executable: URL(fileURLWithPath: "/usr/bin/python3"),
+                                      arguments: [try TestEnvironment.repoRoot().appendingPathComponent("Tests/fakes/fake_meta.py").path],
+                                      environment: ProcessInfo.processInfo.environment)
+        guard try await fake.waitForOutput(containing: "\"port\"", timeout: .seconds(20)),
+              let line = fake.output.split(separator: "\n").first(where: { $0.contains("\"port\"") }),
+              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+              let fakePort = object["port"] as? Int else {
+            fake.send(SIGTERM)
+            throw RigError(message: "the fake Meta API did not start: \(fake.output)")
+        }
+        return (fake, fakePort)
     }
 
     struct RigError: Error, CustomStringConvertible {
@@ -195,7 +202,11 @@ struct ChannelRig: Sendable {
 extension ChannelRig {
     /// A `glavito-worker` process serving only `tenant`, storing attachments under a fresh directory.
     func startWorker(_ tenant: TenantID, attachments: URL? = nil, extra: [String: String] = [:]) async throws -> ManagedProcess {
-        let attachments = attachments ?? self.attachments
+        try await Self.startWorker(tenant, attachments: attachments ?? self.attachments, extra: extra)
+    }
+
+    /// A `glavito-worker` process serving only `tenant`, storing attachments under `attachments`.
+    static func startWorker(_ tenant: TenantID, attachments: URL, extra: [String: String] = [:]) async throws -> ManagedProcess {
         let settings = [
             "GLAVITO_WORKER_TENANTS": tenant.description, "GLAVITO_WORKER_CONCURRENCY": "4", "GLAVITO_JOBS_POLL_MS": "200",
             "GLAVITO_JOBS_LEASE_SECONDS": "3", "GLAVITO_JOBS_MAINTENANCE_SECONDS": "1", "GLAVITO_DB_POOL_SIZE": "4",

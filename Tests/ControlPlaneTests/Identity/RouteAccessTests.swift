@@ -27,6 +27,11 @@ struct RouteAccessTests {
         ("/api/v1/users", [200, 200, 403, 403, 403]),
         ("/api/v1/audit", [200, 200, 403, 403, 403]),
         ("/api/v1/me", [200, 200, 200, 200, 200]),
+        ("/app", [200, 200, 200, 200, 200]),
+        ("/api/v1/workspace/counts", [200, 200, 200, 200, 200]),
+        ("/api/v1/workspace/agents", [200, 200, 200, 200, 200]),
+        ("/admin/fields", [200, 200, 403, 403, 403]),
+        ("/admin/canned-responses", [200, 200, 403, 403, 403]),
     ]
 
     @Test("each built-in role against a table of routes, and a custom role")
@@ -56,6 +61,8 @@ struct RouteAccessTests {
             let auditor = try #require(try await site.signIn("aud@example.com", "sequoia-lantern-aud-9"))
             #expect(try await site.send(.GET, "/admin/audit", token: auditor).status == 200)
             #expect(try await site.send(.GET, "/admin/users", token: auditor).status == 403)
+            let workspace = try await site.send(.GET, "/app", token: auditor)
+            #expect(workspace.status == 303 && workspace.header("Location") == "/account", "without tickets.read the workspace sends to the account page")
         }
     }
 

@@ -1,0 +1,21 @@
+import Foundation
+import GlavitoCore
+
+/// A timeline message with its text as safe HTML (`html`): customers' WhatsApp formatting rendered by
+/// ``ChannelFormatter/inboundHTML(_:channel:)``, agents' markup (replies and notes) by ``ChannelFormatter/render(_:for:)``.
+struct RenderedMessage: Encodable {
+    let message: Message
+
+    enum CodingKeys: String, CodingKey { case html }
+
+    var html: String? {
+        guard let text = message.text, !text.isEmpty else { return nil }
+        return message.direction == "inbound" ? ChannelFormatter.inboundHTML(text, channel: message.channel) : ChannelFormatter.render(text, for: .html)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try message.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(html, forKey: .html)
+    }
+}

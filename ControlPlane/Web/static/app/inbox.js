@@ -1,0 +1,198 @@
+// The inbox: views (mine, unassigned, my teams, all) with counts, filters, keyset pages, and live updates.
+import { api, boot, can, el, timeLabel, channelBadge, debounce, announce } from './api.js';
+
+const views = [
+  { key: 'mine', label: 'Mine' },
+  { key: 'unassigned', label: 'Unassigned' },
+  { key: 'teams', label: 'My teams' },
+  { key: 'all', label: 'All' },
+];
+
+export class Inbox {
+  constructor(pane, { onOpen }) {
+    this.pane = pane;
+    this.onOpen = onOpen;
+    // Agents who see only their own tickets start with them; everyone else with all.
+    this.view = sessionStorage.getItem('glavito.view') || (boot.scope === 'own' ? 'mine' : 'all');
+    this.filters = { status: 'open', channel: '', tag: '', q: '', assignee: '' };
+    this.tickets = new Map();
+    this.contacts = {};
+    this.next = null;
+    this.selected = null;
+    this.checked = new Set();
+    this.refreshCounts = debounce(() => this.loadCounts(), 250);
+    this.render();
+  }
+
+  query(after) {
+    const params = new URLSearchParams({ limit: '50' });
+    if (this.view === 'mine') params.set('assignee', 'me');
+    if (this.view === 'unassigned') params.set('assignee', 'none');
+    if (this.view === 'teams' && boot.teams.length) params.set('team', boot.teams[0]);
+    for (const [name, value] of Object.entries(this.filters)) if (value) params.set(name, value);
+    if (after) params.set('after', after);
+    return `/api/v1/tickets?${params}`;
+  }
+
+  async load() {
+    this.list.setAttribute('aria-busy', 'true');
+    try {
+      const page = await api('GET', this.query());
+      this.tickets = new Map(page.tickets.map((ticket) => [ticket.id, ticket]));
+      this.contacts = { ...this.contacts, ...page.contacts };
+      this.next = page.next;
+      this.renderList();
+    } catch (error) {
+      announce(error.message, true);
+    } finally {
+      this.list.removeAttribute('aria-busy');
+    }
+    this.loadCounts();
+  }
+
+  async more() {
+    if (!this.next) return;
+    const page = await api('GET', this.query(this.next));
+    for (const ticket of page.tickets) this.tickets.set(ticket.id, ticket);
+    this.contacts = { ...this.contacts, ...page.contacts };
+    this.next = page.next;
+    this.renderList();
+  }
+
+  async loadCounts() {
+    try {
+      const counts = await api('GET', '/api/v1/workspace/counts');
+      for (const view of views) {
+        const badge = this.pane.querySelector(`[data-count="${view.key}"]`);
+        if (badge) badge.textContent = counts[view.key];
+      }
+    } catch { /* counts are a nicety; the list still works */ }
+  }
+
+  // Whether `ticket` belongs in the current view and filters (the server applied the same rules to the page).
+  matches(ticket) {
+    const f = this.filters;
+    if (f.status && ticket.status !== f.status) return false;
+    if (f.channel && ticket.last_channel !== f.channel) return false;
+    if (f.tag && !ticket.tags.includes(f.tag.toLowerCase())) return false;
+    if (f.assignee && ticket.assignee_id !== f.assignee) return false;
+    if (f.q && !f.q.toLowerCase().split(/\s+/).every((word) => ticket.subject.toLowerCase().includes(word))) return false;
+    if (this.view === 'mine') return ticket.assignee_id === boot.user.id;
+    if (this.view === 'unassigned') return !ticket.assignee_id;
+    if (this.view === 'teams') return boot.teams.includes(ticket.team);
+    return true;
+  }
+
+  // A live event of a ticket stream: fetch the ticket as it is now and place it (or drop it from this view).
+  async onEvent(event) {
+    const id = event.data?.ticket_id || event.stream.slice('ticket/'.length);
+    if (!event.type.startsWith('ticket.') && !event.type.startsWith('message.')) return;
+    this.refreshCounts();
+    try {
+      const detail = await api('GET', `/api/v1/tickets/${id}`);
+      if (detail.contact?.display_name) this.contacts[detail.contact.id] = detail.contact.display_name;
+      if (this.matches(detail.ticket)) this.tickets.set(id, detail.ticket);
+      else this.tickets.delete(id);
+      if (event.type === 'message.received' && id !== this.selected) this.unread.add(id);
+      this.renderList();
+    } catch (error) {
+      if (error.status === 404) { this.tickets.delete(id); this.renderList(); }
+    }
+  }
+
+  select(id) {
+    this.selected = id;
+    this.unread?.delete(id);
+    for (const item of this.list.querySelectorAll('li')) {
+      const current = item.dataset.id === id;
+      item.classList.toggle('selected', current);
+      const link = item.querySelector('a');
+      if (current) link?.setAttribute('aria-current', 'page'); else link?.removeAttribute('aria-current');
+    }
+  }
+
+  // The ticket `step` places after (1) or before (-1) the selected one.
+  neighbour(step) {
+    const ids = [...this.list.querySelectorAll('li[data-id]')].map((item) => item.dataset.id);
+    const index = ids.indexOf(this.selected);
+    return ids[Math.max(0, Math.min(ids.length - 1, index + step))];
+  }
+
+  render() {
+    this.unread = new Set();
+    const tabs = el('div', { class: 'views', role: 'tablist', 'aria-label': 'Views' }, views.map((view) => el('button', {
+      type: 'button', role: 'tab', id: `view-${view.key}`, 'aria-selected': String(view.key === this.view),
+      onclick: () => { this.view = view.key; sessionStorage.setItem('glavito.view', view.key); this.render(); this.load(); },
+    }, view.label, ' ', el('span', { class: 'count', 'data-count': view.key }, ''))));
+    const change = (name) => (event) => { this.filters[name] = event.target.value.trim(); this.load(); };
+    const select = (name, label, options) => el('label', { class: 'filter' }, el('span', { class: 'visually-hidden' }, label),
+      el('select', { id: `filter-${name}`, onchange: change(name), 'aria-label': label },
+        options.map(([value, text]) => el('option', { value, selected: this.filters[name] === value }, text))));
+    const search = el('input', { id: 'search', type: 'search', placeholder: 'Search subjects ( / )', 'aria-label': 'Search tickets',
+      value: this.filters.q, oninput: debounce(change('q'), 300) });
+    const tag = el('input', { id: 'filter-tag', type: 'text', placeholder: 'Tag', 'aria-label': 'Filter by tag', value: this.filters.tag,
+      onchange: change('tag'), size: 8 });
+    this.assigneeSelect = select('assignee', 'Assignee', [['', 'Anyone']]);
+    const filters = el('div', { class: 'filters' }, search,
+      select('status', 'Status', [['', 'Any status'], ['open', 'Open'], ['pending', 'Pending'], ['snoozed', 'Snoozed'], ['resolved', 'Resolved'], ['closed', 'Closed']]),
+      select('channel', 'Channel', [['', 'All channels'], ['whatsapp', 'WhatsApp'], ['instagram', 'Instagram'], ['webchat', 'Web chat'], ['email', 'Email']]),
+      this.assigneeSelect, tag);
+    this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
+    this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');
+    this.bulk = el('div', { class: 'bulk', id: 'bulk', role: 'region', 'aria-label': 'Bulk actions', hidden: true });
+    this.pane.replaceChildren(tabs, filters, this.bulk, this.list, this.moreButton);
+    if (!boot.teams.length) this.pane.querySelector('#view-teams').disabled = true;
+  }
+
+  setAgents(agents) {
+    const select = this.assigneeSelect.querySelector('select');
+    for (const agent of agents) select.append(el('option', { value: agent.id }, agent.name));
+  }
+
+  renderList() {
+    const tickets = [...this.tickets.values()].sort((a, b) => (b.updated_at.localeCompare(a.updated_at)) || b.id.localeCompare(a.id));
+    this.list.replaceChildren(...tickets.map((ticket) => {
+      const name = this.contacts[ticket.contact_id] || 'Customer';
+      const link = el('a', { href: `/app/tickets/${ticket.id}`, onclick: (event) => { event.preventDefault(); this.onOpen(ticket.id); } },
+        el('span', { class: 'row1' }, channelBadge(ticket.last_channel), el('strong', { class: 'who' }, name),
+          el('time', { datetime: ticket.last_message_at }, timeLabel(ticket.last_message_at))),
+        el('span', { class: 'subject' }, ticket.subject || '(no subject)'),
+        el('span', { class: 'row3' }, el('span', { class: `status st-${ticket.status}` }, ticket.status),
+          ticket.priority !== 'normal' ? el('span', { class: `prio pr-${ticket.priority}` }, ticket.priority) : null,
+          ticket.tags.map((t) => el('span', { class: 'tag' }, t)),
+          this.unread.has(ticket.id) ? el('span', { class: 'dot', 'aria-label': 'new message' }) : null));
+      const box = el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select ${name}`, checked: this.checked.has(ticket.id),
+        onchange: (event) => { if (event.target.checked) this.checked.add(ticket.id); else this.checked.delete(ticket.id); this.renderBulk(); } });
+      return el('li', { 'data-id': ticket.id, class: ticket.id === this.selected ? 'selected' : '' }, box, link);
+    }));
+    if (!tickets.length) this.list.append(el('li', { class: 'empty' }, 'No tickets here.'));
+    this.moreButton.hidden = !this.next;
+    for (const id of this.checked) if (!this.tickets.has(id)) this.checked.delete(id);
+    this.renderBulk();
+  }
+
+  // Bulk actions on the checked tickets: close, assign to me, add a tag (one PATCH each; failures are counted).
+  renderBulk() {
+    const count = this.checked.size;
+    this.bulk.hidden = count === 0;
+    if (!count) return;
+    const apply = async (label, changes) => {
+      const ids = [...this.checked];
+      const results = await Promise.allSettled(ids.map((id) => api('PATCH', `/api/v1/tickets/${id}`, typeof changes === 'function' ? changes(this.tickets.get(id)) : changes)));
+      const failed = results.filter((result) => result.status === 'rejected');
+      announce(failed.length ? `${label}: ${failed.length} of ${ids.length} refused (${failed[0].reason.message})` : `${label}: ${ids.length} tickets`, failed.length > 0);
+      this.checked.clear();
+      this.load();
+    };
+    const tag = el('input', { type: 'text', id: 'bulk-tag', placeholder: 'tag', 'aria-label': 'Tag to add', size: 8 });
+    this.bulk.replaceChildren(el('span', { id: 'bulk-count' }, `${count} selected`),
+      el('button', { type: 'button', id: 'bulk-close', onclick: () => apply('Closed', { status: 'closed' }) }, 'Close'),
+      can('tickets.assign') ? el('button', { type: 'button', id: 'bulk-assign', onclick: () => apply('Assigned to you', { assignee_id: boot.user.id }) }, 'Assign to me') : null,
+      tag, el('button', { type: 'button', id: 'bulk-tag-apply', onclick: () => {
+        const value = tag.value.trim().toLowerCase();
+        if (value) apply(`Tagged ${value}`, (ticket) => ({ tags: [...new Set([...(ticket?.tags || []), value])] }));
+      } }, 'Add tag'));
+  }
+}
+
+export const canAssign = () => can('tickets.assign');

@@ -1,0 +1,87 @@
+// One timeline entry: a customer's message rendered for its channel, an agent's reply with delivery ticks, an
+// internal note, or a system event.
+import { api, el, channelBadge, timeLabel } from './api.js';
+
+const ticks = {
+  queued: ['🕓', 'Queued'], sent: ['✓', 'Sent'], delivered: ['✓✓', 'Delivered'], read: ['✓✓', 'Read'], played: ['✓✓', 'Played'],
+  failed: ['⚠', 'Failed'],
+};
+
+async function attachmentURL(id) {
+  try { return (await api('GET', `/api/v1/attachments/${id}/url`)).url; } catch { return null; }
+}
+
+function attachmentView(attachment) {
+  const holder = el('div', { class: 'attachment' });
+  if (attachment.state !== 'stored') {
+    holder.append(attachment.state === 'failed' ? `Attachment failed: ${attachment.error || 'unknown reason'}` : 'Attachment downloading…');
+    return holder;
+  }
+  attachmentURL(attachment.id).then((url) => {
+    if (!url) { holder.append('Attachment unavailable'); return; }
+    const kind = attachment.kind;
+    const mime = attachment.mime_type || '';
+    if (kind === 'image' || kind === 'sticker' || mime.startsWith('image/')) {
+      holder.append(el('a', { href: url, target: '_blank', rel: 'noopener' }, el('img', { src: url, alt: attachment.filename || 'Image from the customer', loading: 'lazy' })));
+    } else if (kind === 'audio' || mime.startsWith('audio/')) {
+      holder.append(el('audio', { controls: true, preload: 'metadata', src: url, 'aria-label': 'Voice message' }));
+    } else if (kind === 'video' || mime.startsWith('video/')) {
+      holder.append(el('video', { controls: true, preload: 'metadata', src: url }));
+    } else {
+      holder.append(el('a', { href: url, class: 'document', download: attachment.filename || true }, '📄 ', attachment.filename || 'Document',
+        attachment.size_bytes ? ` (${Math.ceil(attachment.size_bytes / 1024)} KB)` : ''));
+    }
+  });
+  return holder;
+}
+
+function locationView(message) {
+  const location = message.content?.location || message.content?.message?.location;
+  if (!location || location.latitude === undefined) return null;
+  const url = `https://www.openstreetmap.org/?mlat=${location.latitude}&mlon=${location.longitude}#map=16/${location.latitude}/${location.longitude}`;
+  return el('a', { class: 'location', href: url, target: '_blank', rel: 'noopener noreferrer' },
+    '📍 ', location.name || `${location.latitude}, ${location.longitude}`, location.address ? ` — ${location.address}` : '');
+}
+
+function reactionsView(reactions) {
+  const emojis = Object.values(reactions || {}).map((value) => (typeof value === 'string' ? value : value?.emoji)).filter(Boolean);
+  if (!emojis.length) return null;
+  return el('span', { class: 'reactions', 'aria-label': `Reactions: ${emojis.join(' ')}` }, emojis.map((emoji) => el('span', {}, emoji)));
+}
+
+export function messageView(message, { onRetry } = {}) {
+  const kind = message.direction === 'note' ? 'note' : message.direction;
+  const body = el('div', { class: 'body' });
+  if (message.deleted_at) body.append(el('em', {}, 'The customer deleted this message.'));
+  else if (message.html) body.innerHTML = message.html;
+  else if (message.type !== 'text' && !message.attachments.length) body.append(el('em', {}, `[${message.type}]`));
+  const location = message.type === 'location' ? locationView(message) : null;
+  const footer = el('div', { class: 'meta' }, channelBadge(message.channel),
+    kind === 'note' ? el('span', { class: 'note-label' }, 'Internal note') : null,
+    el('time', { datetime: message.sent_at, title: new Date(message.sent_at).toLocaleString() }, timeLabel(message.sent_at)));
+  if (kind === 'outbound' && message.delivery_status) {
+    const [symbol, label] = ticks[message.delivery_status] || ['', message.delivery_status];
+    footer.append(el('span', { class: `ticks tk-${message.delivery_status}`, 'data-status': message.delivery_status, title: label, 'aria-label': label }, symbol));
+    if (message.delivery_status === 'failed') {
+      const error = message.delivery_error || {};
+      footer.append(el('span', { class: 'failure', role: 'note' }, error.title || error.message || error.details || 'Not delivered'));
+      if (onRetry && message.text) footer.append(el('button', { type: 'button', class: 'retry', onclick: () => onRetry(message) }, 'Retry'));
+    }
+  }
+  return el('li', { class: `msg ${kind}`, 'data-id': message.id, 'data-type': message.type },
+    body, location, message.attachments.map(attachmentView), reactionsView(message.reactions), footer);
+}
+
+const systemTexts = {
+  'ticket.created': () => 'Ticket opened',
+  'ticket.reopened': () => 'Ticket reopened',
+  'ticket.status_changed': (data) => `Status changed to ${data.status}`,
+  'ticket.assigned': (data, names) => (data.assignee_id ? `Assigned to ${names[data.assignee_id] || 'an agent'}` : 'Unassigned'),
+  'ticket.updated': () => 'Ticket updated',
+};
+
+export function systemView(event, names) {
+  const text = systemTexts[event.type];
+  if (!text) return null;
+  return el('li', { class: 'system', role: 'note' }, text(event.data || {}, names), ' · ', el('time', {}, timeLabel(event.recorded_at)));
+}
