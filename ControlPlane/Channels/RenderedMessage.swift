@@ -9,6 +9,10 @@ struct RenderedMessage: Encodable {
     enum CodingKeys: String, CodingKey { case html }
 
     var html: String? {
+        // An email's HTML was sanitised when it arrived (EmailHTMLSanitizer); its new part is what the timeline shows.
+        if message.channel == .email, message.direction == "inbound", case .string(let html)? = message.content.objectValue["html"], !html.isEmpty {
+            return html
+        }
         guard let text = message.text, !text.isEmpty else { return nil }
         return message.direction == "inbound" ? ChannelFormatter.inboundHTML(text, channel: message.channel) : ChannelFormatter.render(text, for: .html)
     }

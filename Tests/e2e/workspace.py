@@ -6,6 +6,7 @@ template), viewport (desktop | phone), output (screenshot directory), customer (
 Prints figures as `figure: name=value` lines; exit 0 when every step passed.
 """
 import json
+import smtplib
 import os
 import sys
 import time
@@ -292,8 +293,47 @@ def flow_fields(browser, settings):
     context.close()
 
 
+def flow_email(browser, settings):
+    """A customer's email (with quoted history) arrives over SMTP: the agent sees subject, sender, the thread rule and
+    the quote folded away, and replies with a Cc from the composer's email fields."""
+    context, page = sign_in(browser, settings, settings["agents"][0])
+    subject = f"Grinder noise {uuid.uuid4().hex[:6]}"
+    message = (f"From: Erika Muster <erika@example.org>\r\nTo: {settings['email_address']}\r\nSubject: {subject}\r\n"
+               f"Message-ID: <{uuid.uuid4().hex}@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+               "My grinder makes a loud noise since yesterday.\r\n\r\nOn Mon, 30 Nov 2026 at 10:00, Support wrote:\r\n"
+               "> Thanks for your order.\r\n> It ships tomorrow.\r\n").encode()
+    with smtplib.SMTP("127.0.0.1", settings["smtp_port"], timeout=30) as client:
+        client.sendmail("erika@example.org", [settings["email_address"]], message)
+    expect(page.locator("#ticket-list li", has_text=subject)).to_have_count(1)
+    page.locator("#ticket-list li", has_text=subject).first.locator("a").click()
+    expect(page.locator("#ticket-title")).to_have_text("Erika Muster")
+    expect(page.locator("#composer-text")).to_be_visible()
+    expect(page.locator(".msg .email-subject").first).to_have_text(subject)
+    expect(page.locator(".msg .email-addr").first).to_contain_text("erika@example.org")
+    expect(page.locator(".msg .email-thread").first).to_contain_text("new ticket")
+    expect(page.locator(".msg .body").first).to_contain_text("loud noise")
+    expect(page.locator(".msg .body").first).not_to_contain_text("ships tomorrow")
+    expect(page.locator(".msg details.email-quote")).to_have_count(1)
+    page.click(".msg details.email-quote summary")
+    expect(page.locator(".msg details.email-quote pre")).to_contain_text("ships tomorrow")
+    expect(page.locator("#email-cc")).to_be_visible()
+    page.fill("#email-cc", "boss@example.org")
+    page.fill("#composer-text", "We are sending a new grinder today.")
+    page.click("#send")
+    ticket = page.url.rsplit("/", 1)[-1]
+
+    def replied():
+        answer = page.evaluate("async (id) => (await fetch(`/api/v1/tickets/${id}/messages`, {headers: {Accept: 'application/json'}})).json()", ticket)
+        return any(m["direction"] == "outbound" and any(c["address"] == "boss@example.org" for c in (m["content"].get("cc") or []))
+                   for m in answer["messages"])
+
+    wait_until("the reply with its Cc", replied)
+    shot(page, settings, "email")
+    context.close()
+
+
 def main(settings, chromium):
-    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields}
+    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields, "email": flow_email}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for name in settings["flows"]:

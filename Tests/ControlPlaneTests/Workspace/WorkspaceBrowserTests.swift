@@ -41,4 +41,13 @@ struct WorkspaceBrowserTests {
             #expect(result.status == 0, "\(result.output)")
         }
     }
+
+    @Test("an email arrives over SMTP: the agent sees subject, sender and thread rule with the quote folded away, and replies with a Cc",
+          arguments: ["desktop", "phone"])
+    func emailTicket(viewport: String) async throws {
+        try await WorkspaceRig.with { rig in
+            let result = try await rig.run(["email"], viewport: viewport)
+            #expect(result.status == 0, "\(result.output)")
+        }
+    }
 }

@@ -16,6 +16,8 @@ struct WorkspaceRig: Sendable {
     let fakeURL: String
     let account: ChannelAccount
     let agents: [[String: String]]
+    let smtpPort: Int
+    let emailAddress: String
 
     static func with(_ body: @Sendable (WorkspaceRig) async throws -> Void) async throws {
         try await TestDatabases.with { dbs in
@@ -36,6 +38,7 @@ struct WorkspaceRig: Sendable {
             defer { fake.send(SIGTERM) }
             let fakeURL = "http://127.0.0.1:\(fakePort)"
             let port = try ManagedProcess.freePort()
+            let smtpPort = try ManagedProcess.freePort()
             let attachments = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-ws-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: attachments, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: attachments) }
@@ -43,6 +46,7 @@ struct WorkspaceRig: Sendable {
                 executable: try TestEnvironment.binDirectory().appendingPathComponent("glavito"), arguments: ["serve"],
                 environment: try TestEnvironment.processEnvironment(extra: [
                     "GLAVITO_HTTP_PORT": String(port), "GLAVITO_BASE_DOMAIN": "localhost", "GLAVITO_ATTACHMENTS_DIR": attachments.path,
+                    "GLAVITO_SMTP_PORT": String(smtpPort),
                 ]))
             defer { server.send(SIGTERM) }
             #expect(try await server.waitForOutput(containing: "schema is current"), "\(server.output)")
@@ -50,7 +54,11 @@ struct WorkspaceRig: Sendable {
             let waba = "WABA\(UInt32.random(in: 100_000...999_999))"
             let secrets = ChannelSecrets(accessToken: "token-\(UUID().uuidString)", appSecret: "secret-\(UUID().uuidString)",
                                          verifyToken: "verify-\(UUID().uuidString)")
+            let emailAddress = "support@\(slug).mail.test"
             let account = try await dbs.app.withTenantTransaction(tenant) { connection in
+                _ = try await ChannelAccountStore(tenant: tenant, keyRing: identity.keyRing).create(
+                    kind: .email, name: "Email", externalID: nil, settings: ["address": emailAddress], secrets: ChannelSecrets(),
+                    on: connection, logger: TestDatabases.logger)
                 // A canned response for the composer (the reply flow inserts it).
                 _ = try await CannedResponseStore(tenant: tenant).create(
                     CannedResponse(shortcut: "greeting", title: "Greeting", body: "Hallo {{contact.name}}!"), on: connection, logger: TestDatabases.logger)
@@ -66,7 +74,7 @@ struct WorkspaceRig: Sendable {
             let worker = try await ChannelRig.startWorker(tenant, attachments: attachments)
             defer { worker.send(SIGKILL) }
             try await body(WorkspaceRig(dbs: dbs, tenant: tenant, base: "http://\(slug).localhost:\(port)", fakeURL: fakeURL, account: account,
-                                        agents: agents))
+                                        agents: agents, smtpPort: smtpPort, emailAddress: emailAddress))
             server.send(SIGTERM)
             _ = try await server.waitForExit()
         }
@@ -89,6 +97,7 @@ struct WorkspaceRig: Sendable {
         let root = try TestEnvironment.repoRoot()
         var settings: [String: Any] = [
             "base": base, "fake": fakeURL, "phone_number_id": account.externalID ?? "", "agents": agents, "flows": flows, "viewport": viewport,
+            "smtp_port": smtpPort, "email_address": emailAddress,
             "output": root.appendingPathComponent("test-output/workspace").path,
         ]
         settings.merge(extra) { _, new in new }

@@ -1,6 +1,7 @@
 // The composer: reply on the ticket's channel (with a preview of how it will look there), internal notes, the
 // WhatsApp/Instagram customer-service window with its countdown, and templates once the window has closed.
 import { api, boot, can, el, debounce, announce, channelNames } from './api.js';
+import { EmailFields } from './email.js';
 
 export class Composer {
   constructor(ticket, { onSent, onTyping }) {
@@ -32,8 +33,9 @@ export class Composer {
         for (const [index, response] of this.cannedResponses.entries()) this.canned.append(el('option', { value: String(index) }, `/${response.shortcut} · ${response.title}`));
       }).catch(() => { this.canned.hidden = true; });
     }
+    this.email = new EmailFields();
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
-      el('div', { class: 'composer-top' }, this.tabs, this.windowInfo), this.templateBox, this.text, this.previewBox,
+      el('div', { class: 'composer-top' }, this.tabs, this.windowInfo), this.email.element, this.templateBox, this.text, this.previewBox,
       el('div', { class: 'composer-bottom' }, this.canned, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
     this.refreshPreview = debounce(() => this.preview(), 250);
     if (!can('tickets.reply')) { this.text.disabled = true; this.sendButton.disabled = true; }
@@ -47,6 +49,7 @@ export class Composer {
     this.channel = ticket.last_channel;
     this.account = ticket.last_channel_account_id;
     this.window = windows.find((w) => w.channel_account_id === this.account) || windows.find((w) => w.channel === this.channel);
+    this.email.show(this.channel === 'email' && this.mode !== 'note');
     clearInterval(this.countdown);
     this.tick();
     this.countdown = setInterval(() => this.tick(), 1000);
@@ -89,6 +92,7 @@ export class Composer {
 
   setMode(mode) {
     this.mode = mode;
+    this.email.show(this.channel === 'email' && mode !== 'note');
     for (const button of this.tabs.querySelectorAll('button')) button.setAttribute('aria-selected', String(button.id === `mode-${mode}`));
     this.element.classList.toggle('note-mode', mode === 'note');
     this.sendButton.textContent = mode === 'note' ? 'Save note' : 'Send';
@@ -160,7 +164,12 @@ export class Composer {
     if (this.busy) return;
     let body;
     if (this.mode === 'note') body = { type: 'note', text: this.text.value };
-    else if (this.freeTextAllowed) body = { type: 'text', text: this.text.value, channel_account_id: this.account || undefined };
+    else if (this.freeTextAllowed) {
+      body = { type: 'text', text: this.text.value, channel_account_id: this.account || undefined };
+      if (this.channel === 'email') {
+        try { Object.assign(body, await this.email.values()); } catch (error) { announce(`Could not read the files: ${error.message}`, true); return; }
+      }
+    }
     else {
       const template = this.templates?.[Number(this.templateSelect?.value)];
       if (!template) { announce('Choose a template first', true); return; }
@@ -174,6 +183,7 @@ export class Composer {
       await api('POST', `/api/v1/tickets/${this.ticket}/messages`, body);
       if (body.type === 'template') this.templateSelect.value = '', this.renderParameters();
       else this.text.value = '';
+      if (body.type === 'text') this.email.clear();
       this.previewBox.replaceChildren();
       announce(body.type === 'note' ? 'Note saved' : 'Reply queued');
       this.onSent();

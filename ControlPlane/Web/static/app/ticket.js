@@ -51,7 +51,7 @@ export class TicketView {
       after = page.next;
     } while (after);
     const activity = await api('GET', `/api/v1/tickets/${this.id}/activity`).catch(() => ({ events: [] }));
-    const items = [...all.map((message) => ({ at: message.sent_at, node: () => messageView(message, { onRetry: (failed) => this.retry(failed) }) })),
+    const items = [...all.map((message) => ({ at: message.sent_at, node: () => messageView(message, { onRetry: (failed) => this.retry(failed), onSplit: () => this.reloadMessages() }) })),
       ...activity.events.map((event) => ({ at: event.recorded_at, node: () => systemView(event, this.names) }))];
     items.sort((a, b) => a.at.localeCompare(b.at));
     const stuck = this.timeline.scrollHeight - this.timeline.scrollTop - this.timeline.clientHeight < 80;

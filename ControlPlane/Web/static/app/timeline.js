@@ -1,6 +1,7 @@
 // One timeline entry: a customer's message rendered for its channel, an agent's reply with delivery ticks, an
 // internal note, or a system event.
 import { api, el, channelBadge, timeLabel } from './api.js';
+import { emailHeaderView, emailQuoteView, resolveInlineImages, splitButton, visibleAttachments } from './email.js';
 
 const ticks = {
   queued: ['🕓', 'Queued'], sent: ['✓', 'Sent'], delivered: ['✓✓', 'Delivered'], read: ['✓✓', 'Read'], played: ['✓✓', 'Played'],
@@ -49,14 +50,14 @@ function reactionsView(reactions) {
   return el('span', { class: 'reactions', 'aria-label': `Reactions: ${emojis.join(' ')}` }, emojis.map((emoji) => el('span', {}, emoji)));
 }
 
-export function messageView(message, { onRetry } = {}) {
+export function messageView(message, { onRetry, onSplit } = {}) {
   const kind = message.direction === 'note' ? 'note' : message.direction;
   const body = el('div', { class: 'body' });
   if (message.deleted_at) body.append(el('em', {}, 'The customer deleted this message.'));
-  else if (message.html) body.innerHTML = message.html;
-  else if (message.type !== 'text' && !message.attachments.length) body.append(el('em', {}, `[${message.type}]`));
+  else if (message.html) { body.innerHTML = message.html; resolveInlineImages(body); }
+  else if (message.type !== 'text' && !visibleAttachments(message).length) body.append(el('em', {}, `[${message.type}]`));
   const location = message.type === 'location' ? locationView(message) : null;
-  const footer = el('div', { class: 'meta' }, channelBadge(message.channel),
+  const footer = el('div', { class: 'meta' }, channelBadge(message.channel), splitButton(message, onSplit),
     kind === 'note' ? el('span', { class: 'note-label' }, 'Internal note') : null,
     el('time', { datetime: message.sent_at, title: new Date(message.sent_at).toLocaleString() }, timeLabel(message.sent_at)));
   if (kind === 'outbound' && message.delivery_status) {
@@ -69,7 +70,8 @@ export function messageView(message, { onRetry } = {}) {
     }
   }
   return el('li', { class: `msg ${kind}`, 'data-id': message.id, 'data-type': message.type },
-    body, location, message.attachments.map(attachmentView), reactionsView(message.reactions), footer);
+    emailHeaderView(message), body, emailQuoteView(message), location, visibleAttachments(message).map(attachmentView),
+    reactionsView(message.reactions), footer);
 }
 
 const systemTexts = {
