@@ -19,19 +19,11 @@ extension BenchmarkCommand {
         @Option(help: "Distinct customers the messages come from.") var customers = 2_000
 
         func validate() throws {
-            guard messages >= 1, (1...512).contains(concurrency), customers >= 1 else {
-                throw ValidationError("need messages ≥ 1, concurrency 1...512, customers ≥ 1")
-            }
+            try BenchmarkCommand.validateLoad(messages: messages, concurrency: concurrency, customers: customers)
         }
 
         func run() async throws {
-            let config = try CommandEnvironment.load()
-            var quiet = Logger(label: "glavito.benchmark")
-            quiet.logLevel = .warning
-            let logger = quiet
-            guard let masterKey = config.identity.masterKey else { throw CommandEnvironment.fail("GLAVITO_MASTER_KEY is needed") }
-            let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
-            let tenant = try await EventAppend.benchTenant(config: config, logger: logger)
+            let (config, logger, keyRing, tenant) = try await BenchmarkCommand.channelSetup()
             let phoneNumberID = "BENCH\(UInt32.random(in: 100_000...999_999))"
             let appSecret = SecureRandom.bytes(16).map { String(format: "%02x", $0) }.joined()
             let account = try await Database.withRunning(url: config.database, logger: logger) { app in
@@ -95,7 +87,7 @@ extension BenchmarkCommand {
                 }
             }
             let sorted = results.0.sorted()
-            func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            let percentile = BenchmarkCommand.percentiles(results.0)
             print(String(format: "whatsapp-inbound: %d webhooks in %.2f s: %d messages/s committed (%d stored, %d failed), "
                          + "receipt-to-visible p50 %.1f ms p95 %.1f ms p99 %.1f ms max %.1f ms; %d/%d sampled ids found after their 200 "
                          + "(%d connections, %d customers)",

@@ -18,19 +18,11 @@ extension BenchmarkCommand {
         @Option(help: "Distinct senders.") var customers = 500
 
         func validate() throws {
-            guard messages >= 1, (1...512).contains(concurrency), customers >= 1 else {
-                throw ValidationError("need messages ≥ 1, concurrency 1...512, customers ≥ 1")
-            }
+            try BenchmarkCommand.validateLoad(messages: messages, concurrency: concurrency, customers: customers)
         }
 
         func run() async throws {
-            let config = try CommandEnvironment.load()
-            var quiet = Logger(label: "glavito.benchmark")
-            quiet.logLevel = .warning
-            let logger = quiet
-            guard let masterKey = config.identity.masterKey else { throw CommandEnvironment.fail("GLAVITO_MASTER_KEY is needed") }
-            let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
-            let tenant = try await EventAppend.benchTenant(config: config, logger: logger)
+            let (config, logger, keyRing, tenant) = try await BenchmarkCommand.channelSetup()
             let address = "bench\(UInt32.random(in: 100_000...999_999))@bench.mail.test"
             let account = try await Database.withRunning(url: config.database, logger: logger) { app in
                 try await app.withTenantTransaction(tenant) { connection in
@@ -83,8 +75,7 @@ extension BenchmarkCommand {
                     return 0
                 }
             }
-            let sorted = results.0.sorted()
-            func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+            let percentile = BenchmarkCommand.percentiles(results.0)
             print(String(format: "smtp-inbound: %d emails in %.2f s: %.0f messages/s committed (%d stored, %d failed), connect-to-250 "
                          + "p50 %.1f ms p95 %.1f ms p99 %.1f ms (%d connections, %d senders, %d bytes each)",
                          messages, seconds, Double(stored) / seconds, stored, results.1, percentile(0.5), percentile(0.95), percentile(0.99),
