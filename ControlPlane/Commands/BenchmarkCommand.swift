@@ -6,7 +6,7 @@ import GlavitoCore
 struct BenchmarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "benchmark", abstract: "Measure password hashing and the event log on this machine.", shouldDisplay: false,
-        subcommands: [PasswordHash.self, EventAppend.self, EventConsume.self, WhatsAppInbound.self, SMTPInbound.self]
+        subcommands: [PasswordHash.self, EventAppend.self, EventConsume.self, WhatsAppInbound.self, SMTPInbound.self, WorkspaceSeed.self]
     )
 
     struct PasswordHash: AsyncParsableCommand {
