@@ -139,6 +139,10 @@ struct TicketsController {
             filter.assignee = id
         }
         filter.team = query.get("team")
+        if let priority = query.get("priority") {
+            guard Ticket.priorities.contains(priority) else { throw JobsController.badRequest("priority must be one of \(Ticket.priorities.joined(separator: ", "))") }
+            filter.priority = priority
+        }
         if let channel = query.get("channel") {
             guard let kind = ChannelKind(rawValue: channel) else { throw JobsController.badRequest("channel must be whatsapp, instagram, webchat or email") }
             filter.channel = kind

@@ -7,6 +7,7 @@ public struct TicketFilter: Sendable, Equatable {
     public var assignee: UUID?
     public var unassigned = false
     public var team: String?
+    public var priority: String?
     /// The channel the customer wrote on last.
     public var channel: ChannelKind?
     public var tag: String?

@@ -106,6 +106,7 @@ public struct TicketStore: Sendable {
               AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
               AND (NOT \(filter.unassigned) OR assignee_id IS NULL)
               AND (\(filter.team)::text IS NULL OR team = \(filter.team))
+              AND (\(filter.priority)::text IS NULL OR priority = \(filter.priority))
               AND (\(filter.channel?.rawValue)::text IS NULL OR last_channel = \(filter.channel?.rawValue))
               AND (\(filter.tag)::text IS NULL OR tags @> ARRAY[\(filter.tag)::text])
               AND (\(filter.contact)::uuid IS NULL OR contact_id = \(filter.contact))

@@ -329,6 +329,23 @@ def flow_email(browser, settings):
 
     wait_until("the reply with its Cc", replied)
     shot(page, settings, "email")
+    if settings["viewport"] == "phone":  # the customer sidebar shows from 1,100 px on
+        context.close()
+        return
+    # A second email from the same customer opens its own ticket; the agent merges it here from the sidebar, then undoes.
+    other = f"Also the milk frother {uuid.uuid4().hex[:6]}"
+    second = (f"From: Erika Muster <erika@example.org>\r\nTo: {settings['email_address']}\r\nSubject: {other}\r\n"
+              f"Message-ID: <{uuid.uuid4().hex}@example.org>\r\n\r\nThe frother is broken as well.\r\n").encode()
+    with smtplib.SMTP("127.0.0.1", settings["smtp_port"], timeout=30) as client:
+        client.sendmail("erika@example.org", [settings["email_address"]], second)
+    expect(page.locator("#ticket-list li", has_text=other)).to_have_count(1)
+    page.goto(f"{settings['base']}/app/tickets/{ticket}")
+    wait_ready(page)
+    expect(page.locator("#other-tickets li", has_text=other)).to_have_count(1)
+    page.locator("#other-tickets li", has_text=other).locator("button.merge").click()
+    expect(page.locator(".msg .body", has_text="frother is broken")).to_have_count(1)
+    page.click("#undo-merge")
+    expect(page.locator(".msg .body", has_text="frother is broken")).to_have_count(0)
     context.close()
 
 

@@ -69,6 +69,12 @@ struct EmailThreadingTests {
             let (t7, _, o7) = try await Self.placed(mail, box, "a6@example.org")
             #expect(t7 != ticket && o7 == "new_linked")
             #expect(try await mail.value(box, UUID.self, "SELECT linked_ticket_id FROM tickets WHERE id = \(t7)") == ticket)
+            // Email tickets start at the channel's priority (normal), which the list filters by.
+            let normal = try await mail.rig.api(.GET, "/api/v1/tickets?priority=normal", box.channel, headers: key)
+            #expect(normal.status == 200 && ((normal.json["tickets"] as? [Any])?.count ?? 0) >= 2, "\(normal.body)")
+            let urgent = try await mail.rig.api(.GET, "/api/v1/tickets?priority=urgent", box.channel, headers: key)
+            #expect(urgent.status == 200 && (urgent.json["tickets"] as? [Any])?.count == 0, "\(urgent.body)")
+            #expect(try await mail.rig.api(.GET, "/api/v1/tickets?priority=soon", box.channel, headers: key).status == 400)
             // The same message delivered again is stored once.
             try await mail.deliver(Self.mail(id: "a6@example.org", to: box.address, subject: "Re: Beans", inReplyTo: ours), to: box.address)
             #expect(try await mail.rig.count(box.channel.tenant, "SELECT count(*) FROM messages WHERE provider_message_id = 'a6@example.org'") == 1)

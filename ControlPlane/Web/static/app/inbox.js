@@ -14,7 +14,7 @@ export class Inbox {
     this.onOpen = onOpen;
     // Agents who see only their own tickets start with them; everyone else with all.
     this.view = sessionStorage.getItem('glavito.view') || (boot.scope === 'own' ? 'mine' : 'all');
-    this.filters = { status: 'open', channel: '', tag: '', q: '', assignee: '' };
+    this.filters = { status: 'open', channel: '', priority: '', tag: '', q: '', assignee: '' };
     this.tickets = new Map();
     this.contacts = {};
     this.next = null;
@@ -74,6 +74,7 @@ export class Inbox {
     const f = this.filters;
     if (f.status && ticket.status !== f.status) return false;
     if (f.channel && ticket.last_channel !== f.channel) return false;
+    if (f.priority && ticket.priority !== f.priority) return false;
     if (f.tag && !ticket.tags.includes(f.tag.toLowerCase())) return false;
     if (f.assignee && ticket.assignee_id !== f.assignee) return false;
     if (f.q && !f.q.toLowerCase().split(/\s+/).every((word) => ticket.subject.toLowerCase().includes(word))) return false;
@@ -136,6 +137,7 @@ export class Inbox {
     const filters = el('div', { class: 'filters' }, search,
       select('status', 'Status', [['', 'Any status'], ['open', 'Open'], ['pending', 'Pending'], ['snoozed', 'Snoozed'], ['resolved', 'Resolved'], ['closed', 'Closed']]),
       select('channel', 'Channel', [['', 'All channels'], ['whatsapp', 'WhatsApp'], ['instagram', 'Instagram'], ['webchat', 'Web chat'], ['email', 'Email']]),
+      select('priority', 'Priority', [['', 'Any priority'], ['urgent', 'Urgent'], ['high', 'High'], ['normal', 'Normal'], ['low', 'Low']]),
       this.assigneeSelect, tag);
     this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
     this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');

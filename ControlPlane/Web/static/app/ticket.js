@@ -39,7 +39,11 @@ export class TicketView {
     if (!this.timeline) this.build();
     this.renderHeader();
     this.composer.update(detail);
-    this.side.replaceChildren(...sidebarView(detail, this.id));
+    this.side.replaceChildren(...sidebarView(detail, this.id, {
+      lastMove: this.lastMove,
+      onMerged: (move) => { this.lastMove = move; this.reloadTicket(); this.reloadMessages(); },
+      onUndo: () => { this.lastMove = null; this.reloadTicket(); this.reloadMessages(); },
+    }));
   }
 
   async loadMessages() {
