@@ -39,7 +39,9 @@ export class TicketView {
     if (!this.timeline) this.build();
     this.renderHeader();
     this.composer.update(detail);
-    this.side.replaceChildren(...sidebarView(detail, this.id, {
+    const close = el('button', { type: 'button', class: 'sidebar-close', id: 'sidebar-close', 'aria-label': 'Close the customer panel',
+      onclick: () => { this.side.classList.remove('open'); this.header.querySelector('#customer-toggle')?.setAttribute('aria-expanded', 'false'); } }, '×');
+    this.side.replaceChildren(close, ...sidebarView(detail, this.id, {
       lastMove: this.lastMove,
       onMerged: (move) => { this.lastMove = move; this.reloadTicket(); this.reloadMessages(); },
       onUndo: () => { this.lastMove = null; this.reloadTicket(); this.reloadMessages(); },
@@ -107,8 +109,12 @@ export class TicketView {
       placeholder: 'tags', disabled: !can('tickets.reply') || undefined,
       onchange: (event) => patch({ tags: event.target.value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) }, 'Tags saved') });
     const back = el('button', { type: 'button', class: 'back', onclick: () => this.onBack(), 'aria-label': 'Back to the inbox' }, '←');
+    // Below 1,100 px the customer sidebar opens as a panel over the ticket.
+    const customer = el('button', { type: 'button', class: 'customer-toggle', id: 'customer-toggle', 'aria-controls': 'sidebar',
+      'aria-expanded': String(this.side.classList.contains('open')),
+      onclick: (event) => { const open = this.side.classList.toggle('open'); event.currentTarget.setAttribute('aria-expanded', String(open)); } }, 'Customer');
     this.header.replaceChildren(
-      el('div', { class: 'title-row' }, back, el('h1', { id: 'ticket-title' }, contact.display_name || 'Customer'), channelBadge(ticket.last_channel)),
+      el('div', { class: 'title-row' }, back, el('h1', { id: 'ticket-title' }, contact.display_name || 'Customer'), channelBadge(ticket.last_channel), customer),
       el('p', { class: 'subject' }, ticket.subject),
       // On a phone the actions fold away (keeping the timeline in view); the agent's choice holds while the view is open.
       el('details', { class: 'ticket-details', open: this.detailsOpen ?? matchMedia('(min-width: 601px)').matches,
