@@ -23,6 +23,13 @@ struct TicketsController {
         let ticket: Ticket
         let contact: Contact
         let windows: [ChannelWindow]
+        /// The channels a reply can go out on (the composer's choice; the default is the ticket's last channel).
+        let replyChannels: [ReplyChannel]
+
+        enum CodingKeys: String, CodingKey {
+            case ticket, contact, windows
+            case replyChannels = "reply_channels"
+        }
     }
 
     struct Messages: Encodable {
@@ -52,7 +59,9 @@ struct TicketsController {
                                                                                                                    logger: api.logger)
                 let windows = try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing).windows(contact: ticket.contactID,
                                                                                                                on: connection, logger: api.logger)
-                return Detail(ticket: ticket, contact: contact, windows: windows)
+                let replyChannels = try await ReplyChannel.list(contact: ticket.contactID, tenant: principal.tenant, keyRing: api.keyRing,
+                                                                on: connection, logger: api.logger)
+                return Detail(ticket: ticket, contact: contact, windows: windows, replyChannels: replyChannels)
             }
             return try JSONResponse.encode(detail)
         }

@@ -352,6 +352,23 @@ def flow_email(browser, settings):
     expect(page.locator(".msg .body", has_text="frother is broken")).to_have_count(1)
     page.click("#undo-merge")
     expect(page.locator(".msg .body", has_text="frother is broken")).to_have_count(0)
+    # Once the customer is also known on WhatsApp, the agent can choose to reply there (its window is closed: templates).
+    status = page.evaluate("""async (ticket) => {
+        const boot = JSON.parse(document.getElementById('boot').textContent);
+        const detail = await (await fetch(`/api/v1/tickets/${ticket}`, { headers: { Accept: 'application/json' } })).json();
+        const response = await fetch(`/api/v1/contacts/${detail.ticket.contact_id}/identities`, { method: 'POST',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': boot.csrf },
+            body: JSON.stringify({ kind: 'wa_id', value: '4915199887766' }) });
+        return response.status;
+    }""", ticket)
+    assert status == 201, status
+    page.goto(f"{settings['base']}/app/tickets/{ticket}")
+    wait_ready(page)
+    expect(page.locator("#reply-channel option")).to_have_count(2)
+    expect(page.locator("#reply-channel option:checked")).to_contain_text("Email")
+    page.select_option("#reply-channel", label=page.locator("#reply-channel option", has_text="WhatsApp").inner_text())
+    expect(page.locator("#templates")).to_be_visible()
+    expect(page.locator("#email-cc")).to_be_hidden()
     context.close()
 
 

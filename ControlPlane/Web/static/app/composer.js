@@ -18,6 +18,8 @@ export class Composer {
       onclick: () => this.setMode(mode) }, label);
     this.tabs = el('div', { class: 'composer-tabs', role: 'tablist', 'aria-label': 'Compose' }, tab('reply', 'Reply'), tab('note', 'Internal note'));
     this.windowInfo = el('span', { class: 'window', id: 'window-info', role: 'status' });
+    this.channelSelect = el('select', { id: 'reply-channel', 'aria-label': 'Reply on', hidden: true,
+      onchange: (event) => { this.chosenAccount = event.target.value; this.templates = null; this.update(this.detail); } });
     this.text = el('textarea', { id: 'composer-text', rows: '3', 'aria-label': 'Reply', placeholder: 'Write a reply… (Ctrl+Enter sends)',
       oninput: () => { this.onTyping(); this.refreshPreview(); }, onkeydown: (event) => this.keydown(event) });
     this.previewBox = el('div', { class: 'preview', id: 'preview', 'aria-live': 'polite', hidden: true });
@@ -35,7 +37,7 @@ export class Composer {
     }
     this.email = new EmailFields();
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
-      el('div', { class: 'composer-top' }, this.tabs, this.windowInfo), this.email.element, this.templateBox, this.text, this.previewBox,
+      el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.templateBox, this.text, this.previewBox,
       el('div', { class: 'composer-bottom' }, this.canned, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
     this.refreshPreview = debounce(() => this.preview(), 250);
     if (!can('tickets.reply')) { this.text.disabled = true; this.sendButton.disabled = true; }
@@ -46,8 +48,14 @@ export class Composer {
   update(detail) {
     this.detail = detail;
     const { ticket, windows } = detail;
-    this.channel = ticket.last_channel;
-    this.account = ticket.last_channel_account_id;
+    // The customer's last channel unless the agent chose another one they can be reached on.
+    const choices = detail.reply_channels || [];
+    const chosen = choices.find((choice) => choice.channel_account_id === this.chosenAccount);
+    this.channel = chosen ? chosen.channel : ticket.last_channel;
+    this.account = chosen ? chosen.channel_account_id : ticket.last_channel_account_id;
+    this.channelSelect.replaceChildren(...choices.map((choice) => el('option', { value: choice.channel_account_id,
+      selected: choice.channel_account_id === this.account }, `${channelNames[choice.channel] || choice.channel} · ${choice.name}`)));
+    this.channelSelect.hidden = choices.length < 2;
     this.window = windows.find((w) => w.channel_account_id === this.account) || windows.find((w) => w.channel === this.channel);
     this.email.show(this.channel === 'email' && this.mode !== 'note');
     clearInterval(this.countdown);
