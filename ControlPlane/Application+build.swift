@@ -98,6 +98,7 @@ func buildRouter(
         .addRoutes(to: secured)
     ContactsController(api: conversations).addRoutes(to: secured)
     TicketMovesController(api: conversations).addRoutes(to: secured)
+    BrandingController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations, publicURL: config.publicURL).addRoutes(to: secured)
     WorkspaceController(api: conversations, database: database).addRoutes(to: secured)
     PresenceController(api: conversations).addRoutes(to: secured)

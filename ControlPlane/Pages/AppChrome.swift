@@ -16,6 +16,7 @@ enum AppChrome {
             if principal.can(.adminSettings) { links.append(("/admin/webhooks", "Webhooks")) }
             if principal.can(.adminSettings) { links.append(("/admin/fields", "Ticket fields")) }
             if principal.can(.adminSettings) { links.append(("/admin/canned-responses", "Canned responses")) }
+            if principal.can(.adminBranding) { links.append(("/admin/branding", "Branding")) }
         }
         let nav = links.map { #"<a href="\#($0.0)">\#(HTML.escape($0.1))</a>"# }.joined()
         let signOut = principal == nil ? "" : """

@@ -72,6 +72,37 @@ struct AdminWebTests {
         }
     }
 
+    @Test("an admin changes the branding with a logo; the landing page uses it; bad colours and non-images are refused; audited")
+    func brandingPage() async throws {
+        try await TestSite.with { dbs, site, _, _ in
+            try await IdentityFixtures.makeUser(site.identity, tenant: site.tenant, email: "admin@example.com", password: password, role: "admin")
+            let token = try #require(try await site.signIn("admin@example.com", password))
+            let page = try await site.send(.GET, "/admin/branding", token: token)
+            #expect(page.status == 200 && page.body.contains("branding-preview") && page.body.contains("/static/branding.js"))
+            let csrf = try #require(page.csrf)
+            let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+            var form: [(String, String)] = [("_csrf", csrf), ("display_name", "Kaffee & Co"), ("primary_color", "#0F766E"), ("accent_color", "#f59e0b"),
+                                            ("background_color", "#ffffff"), ("text_color", "#111111"), ("logo_data", png)]
+            let saved = try await site.send(.POST, "/admin/branding", form: form, token: token)
+            #expect(saved.status == 200 && saved.body.contains("Branding saved.") && saved.body.contains("Kaffee &amp; Co"), "\(saved.body.prefix(300))")
+            let landing = try await site.send(.GET, "/branding.css")
+            #expect(landing.body.contains("#0f766e"), "\(landing.body.prefix(300))")
+            form[2] = ("primary_color", "teal")
+            let badColour = try await site.send(.POST, "/admin/branding", form: form, token: token)
+            #expect(badColour.status == 400 && badColour.body.contains("primary_color must be a colour"))
+            form[2] = ("primary_color", "#0f766e")
+            form[6] = ("logo_data", "data:image/png;base64," + Data("<script>alert(1)</script>".utf8).base64EncodedString())
+            let notImage = try await site.send(.POST, "/admin/branding", form: form, token: token)
+            #expect(notImage.status == 400 && notImage.body.contains("PNG, JPEG, WebP or SVG"))
+            let audited = try await dbs.app.withTenantTransaction(site.tenant) { connection in
+                let rows = try await connection.query("SELECT count(*)::int FROM audit_log WHERE action = 'branding.updated'", logger: TestDatabases.logger)
+                for try await value in rows.decode(Int.self) { return value }
+                return 0
+            }
+            #expect(audited == 1)
+        }
+    }
+
     @Test("a custom role is created on the roles page; an API key is shown once; the audit log exports as CSV and JSON lines")
     func rolesKeysAudit() async throws {
         try await TestSite.with { _, site, _, _ in

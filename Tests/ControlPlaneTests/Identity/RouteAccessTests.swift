@@ -32,6 +32,7 @@ struct RouteAccessTests {
         ("/api/v1/workspace/agents", [200, 200, 200, 200, 200]),
         ("/admin/fields", [200, 200, 403, 403, 403]),
         ("/admin/canned-responses", [200, 200, 403, 403, 403]),
+        ("/admin/branding", [200, 200, 403, 403, 403]),
     ]
 
     @Test("each built-in role against a table of routes, and a custom role")
