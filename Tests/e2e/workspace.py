@@ -164,7 +164,7 @@ def flow_reply(browser, settings):
     page.fill("#bulk-tag", "vip")
     page.click("#bulk-tag-apply")
     for index in (1, 2):
-        expect(row(index).locator(".tag")).to_have_text("vip")
+        expect(row(index).locator(".tag")).to_have_text("vip", timeout=15000)
     row(3).locator(".pick").check()
     page.click("#bulk-close")
     expect(row(3)).to_have_count(0)

@@ -36,8 +36,11 @@ export class Inbox {
 
   async load() {
     this.list.setAttribute('aria-busy', 'true');
+    // Loads can overlap (a filter change, a bulk action, live events): only the latest one may draw the list.
+    const sequence = (this.loadSequence = (this.loadSequence || 0) + 1);
     try {
       const page = await api('GET', this.query());
+      if (sequence !== this.loadSequence) return;
       this.tickets = new Map(page.tickets.map((ticket) => [ticket.id, ticket]));
       this.contacts = { ...this.contacts, ...page.contacts };
       this.next = page.next;
@@ -91,6 +94,9 @@ export class Inbox {
     this.refreshCounts();
     try {
       const detail = await api('GET', `/api/v1/tickets/${id}`);
+      // An answer that overtook a newer one (or a list load) must not put an older state back.
+      const known = this.tickets.get(id);
+      if (known && new Date(known.updated_at) > new Date(detail.ticket.updated_at)) return;
       if (detail.contact?.display_name) this.contacts[detail.contact.id] = detail.contact.display_name;
       if (this.matches(detail.ticket)) this.tickets.set(id, detail.ticket);
       else this.tickets.delete(id);
