@@ -329,6 +329,15 @@ def flow_email(browser, settings):
 
     wait_until("the reply with its Cc", replied)
     shot(page, settings, "email")
+    # Assign the ticket to a team; on the desktop the inbox's team filter then finds it.
+    unfold_details(page)
+    page.select_option("#ticket-team", "emea")
+    team_of = "async (id) => (await (await fetch(`/api/v1/tickets/${id}`, {headers: {Accept: 'application/json'}})).json()).ticket.team"
+    wait_until("the team on the ticket", lambda: page.evaluate(team_of, ticket) == "emea")
+    if settings["viewport"] == "desktop":
+        page.select_option("#filter-team", "emea")
+        expect(page.locator("#ticket-list li", has_text=subject)).to_have_count(1)
+        page.select_option("#filter-team", "")
     if settings["viewport"] == "phone":
         # On a phone the customer sidebar is a panel behind the "Customer" button.
         expect(page.locator("#sidebar")).to_be_hidden()

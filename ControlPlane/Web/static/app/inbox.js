@@ -14,7 +14,7 @@ export class Inbox {
     this.onOpen = onOpen;
     // Agents who see only their own tickets start with them; everyone else with all.
     this.view = sessionStorage.getItem('glavito.view') || (boot.scope === 'own' ? 'mine' : 'all');
-    this.filters = { status: 'open', channel: '', priority: '', tag: '', q: '', assignee: '' };
+    this.filters = { status: 'open', channel: '', priority: '', team: '', tag: '', q: '', assignee: '' };
     this.tickets = new Map();
     this.contacts = {};
     this.next = null;
@@ -78,6 +78,7 @@ export class Inbox {
     if (f.status && ticket.status !== f.status) return false;
     if (f.channel && ticket.last_channel !== f.channel) return false;
     if (f.priority && ticket.priority !== f.priority) return false;
+    if (f.team && ticket.team !== f.team) return false;
     if (f.tag && !ticket.tags.includes(f.tag.toLowerCase())) return false;
     if (f.assignee && ticket.assignee_id !== f.assignee) return false;
     if (f.q && !f.q.toLowerCase().split(/\s+/).every((word) => ticket.subject.toLowerCase().includes(word))) return false;
@@ -140,11 +141,12 @@ export class Inbox {
     const tag = el('input', { id: 'filter-tag', type: 'text', placeholder: 'Tag', 'aria-label': 'Filter by tag', value: this.filters.tag,
       onchange: change('tag'), size: 8 });
     this.assigneeSelect = select('assignee', 'Assignee', [['', 'Anyone']]);
+    this.teamSelect = select('team', 'Team', [['', 'Any team']]);
     const filters = el('div', { class: 'filters' }, search,
       select('status', 'Status', [['', 'Any status'], ['open', 'Open'], ['pending', 'Pending'], ['snoozed', 'Snoozed'], ['resolved', 'Resolved'], ['closed', 'Closed']]),
       select('channel', 'Channel', [['', 'All channels'], ['whatsapp', 'WhatsApp'], ['instagram', 'Instagram'], ['webchat', 'Web chat'], ['email', 'Email']]),
       select('priority', 'Priority', [['', 'Any priority'], ['urgent', 'Urgent'], ['high', 'High'], ['normal', 'Normal'], ['low', 'Low']]),
-      this.assigneeSelect, tag);
+      this.assigneeSelect, this.teamSelect, tag);
     this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
     this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');
     this.bulk = el('div', { class: 'bulk', id: 'bulk', role: 'region', 'aria-label': 'Bulk actions', hidden: true });
@@ -155,6 +157,8 @@ export class Inbox {
   setAgents(agents) {
     const select = this.assigneeSelect.querySelector('select');
     for (const agent of agents) select.append(el('option', { value: agent.id }, agent.name));
+    const teams = this.teamSelect.querySelector('select');
+    for (const name of [...new Set(agents.flatMap((agent) => agent.teams || []))].sort()) teams.append(el('option', { value: name }, name));
   }
 
   renderList() {

@@ -105,6 +105,9 @@ export class TicketView {
     const assignee = choose('ticket-assignee', 'Assignee', ticket.assignee_id || '',
       [['', 'Unassigned'], ...this.agents.map((agent) => [agent.id, agent.name])],
       (value) => patch({ assignee_id: value || null }, value ? `Assigned to ${this.names[value]}` : 'Unassigned'), !can('tickets.assign'));
+    const teamNames = [...new Set([...this.agents.flatMap((agent) => agent.teams || []), ...(ticket.team ? [ticket.team] : [])])].sort();
+    const team = choose('ticket-team', 'Team', ticket.team || '', [['', 'No team'], ...teamNames.map((name) => [name, name])],
+      (value) => patch({ team: value || null }, value ? `Team: ${value}` : 'No team'), !can('tickets.assign'));
     const tags = el('input', { id: 'ticket-tags', type: 'text', value: ticket.tags.join(', '), 'aria-label': 'Tags, separated by commas',
       placeholder: 'tags', disabled: !can('tickets.reply') || undefined,
       onchange: (event) => patch({ tags: event.target.value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) }, 'Tags saved') });
@@ -120,7 +123,7 @@ export class TicketView {
       el('details', { class: 'ticket-details', open: this.detailsOpen ?? matchMedia('(min-width: 601px)').matches,
         ontoggle: (event) => { this.detailsOpen = event.target.open; } },
       el('summary', {}, 'Status, assignee, tags and fields'),
-      el('div', { class: 'actions' }, status, priority, assignee, el('label', { class: 'action' }, el('span', {}, 'Tags'), tags)),
+      el('div', { class: 'actions' }, status, priority, assignee, team, el('label', { class: 'action' }, el('span', {}, 'Tags'), tags)),
       fieldsView(this.id, ticket, this.fields, (updated) => { this.detail.ticket = updated; })));
   }
 
