@@ -99,6 +99,7 @@ func buildRouter(
     ContactsController(api: conversations).addRoutes(to: secured)
     TicketMovesController(api: conversations).addRoutes(to: secured)
     BrandingController(api: conversations).addRoutes(to: secured)
+    SavedFiltersController(api: conversations).addRoutes(to: secured)
     ChannelsController(api: conversations, publicURL: config.publicURL).addRoutes(to: secured)
     WorkspaceController(api: conversations, database: database).addRoutes(to: secured)
     PresenceController(api: conversations).addRoutes(to: secured)

@@ -337,6 +337,20 @@ def flow_email(browser, settings):
     if settings["viewport"] == "desktop":
         page.select_option("#filter-team", "emea")
         expect(page.locator("#ticket-list li", has_text=subject)).to_have_count(1)
+        # Save this view, leave it, and bring it back; the filter is the agent's own.
+        page.fill("#saved-filter-name", "EMEA team")
+        page.click("#save-filter")
+        expect(page.locator("#saved-filters .saved-filter .apply", has_text="EMEA team")).to_have_count(1)
+        page.select_option("#filter-team", "")
+        page.click("#view-mine")
+        page.locator("#saved-filters .saved-filter .apply", has_text="EMEA team").click()
+        expect(page.locator("#filter-team")).to_have_value("emea")
+        expect(page.locator("#view-all")).to_have_attribute("aria-selected", "true")
+        expect(page.locator("#ticket-list li", has_text=subject)).to_have_count(1)
+        other_context, other_page = sign_in(browser, settings, settings["agents"][1])
+        theirs = other_page.evaluate("async () => (await (await fetch('/api/v1/saved-filters', {headers: {Accept: 'application/json'}})).json()).saved_filters")
+        assert theirs == [], theirs
+        other_context.close()
         page.select_option("#filter-team", "")
     if settings["viewport"] == "phone":
         # On a phone the customer sidebar is a panel behind the "Customer" button.

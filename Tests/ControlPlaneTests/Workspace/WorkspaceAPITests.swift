@@ -24,6 +24,31 @@ struct WorkspaceAPITests {
         return (made.id.rawValue, [("Cookie", "glavito_session=\(token)"), ("X-CSRF-Token", csrf), ("Sec-Fetch-Site", "same-origin")])
     }
 
+    @Test("saved filters belong to their agent; an API key has none; bad views and unknown filters are refused")
+    func savedFilters() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.whatsapp)
+            let (_, first) = try await Self.agent(rig, channel, name: "ana")
+            let (_, second) = try await Self.agent(rig, channel, name: "ben")
+            let saved = try await rig.api(.POST, "/api/v1/saved-filters", channel, headers: first,
+                                          json: #"{"name":"Urgent WhatsApp","view":"all","filters":{"priority":"urgent","channel":"whatsapp"}}"#)
+            #expect(saved.status == 201, "\(saved.body)")
+            let mine = try await rig.api(.GET, "/api/v1/saved-filters", channel, headers: first)
+            #expect((mine.json["saved_filters"] as? [[String: Any]])?.first?["name"] as? String == "Urgent WhatsApp")
+            let theirs = try await rig.api(.GET, "/api/v1/saved-filters", channel, headers: second)
+            #expect((theirs.json["saved_filters"] as? [Any])?.isEmpty == true)
+            let id = try #require(saved.json["id"] as? String)
+            #expect(try await rig.api(.DELETE, "/api/v1/saved-filters/\(id)", channel, headers: second).status == 404)
+            let badView = try await rig.api(.POST, "/api/v1/saved-filters", channel, headers: first, json: #"{"name":"x","view":"everything","filters":{}}"#)
+            #expect(badView.status == 400 && badView.body.contains("view must be one of"))
+            let unknown = try await rig.api(.POST, "/api/v1/saved-filters", channel, headers: first, json: #"{"name":"x","view":"all","filters":{"colour":"red"}}"#)
+            #expect(unknown.status == 400 && unknown.body.contains("unknown filter"))
+            let key = try await rig.key([.ticketsRead], channel)
+            #expect(try await rig.api(.GET, "/api/v1/saved-filters", channel, headers: key).status == 400)
+            #expect(try await rig.api(.DELETE, "/api/v1/saved-filters/\(id)", channel, headers: first).status == 204)
+        }
+    }
+
     @Test("search, counts, preview and presence; problems on bad input")
     func workspaceAPIs() async throws {
         try await ChannelRig.with { rig in

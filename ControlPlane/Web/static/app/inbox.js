@@ -150,15 +150,55 @@ export class Inbox {
     this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
     this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');
     this.bulk = el('div', { class: 'bulk', id: 'bulk', role: 'region', 'aria-label': 'Bulk actions', hidden: true });
-    this.pane.replaceChildren(tabs, filters, this.bulk, this.list, this.moreButton);
+    this.saved = el('div', { class: 'saved-filters', id: 'saved-filters', role: 'group', 'aria-label': 'Saved filters' });
+    this.pane.replaceChildren(tabs, this.saved, filters, this.bulk, this.list, this.moreButton);
+    this.fillAgentOptions();
+    this.renderSaved();
     if (!boot.teams.length) this.pane.querySelector('#view-teams').disabled = true;
   }
 
   setAgents(agents) {
+    this.agents = agents;
+    this.fillAgentOptions();
+  }
+
+  // The assignee and team choices (the filter row is drawn again on every view change).
+  fillAgentOptions() {
+    const agents = this.agents || [];
     const select = this.assigneeSelect.querySelector('select');
-    for (const agent of agents) select.append(el('option', { value: agent.id }, agent.name));
+    for (const agent of agents) select.append(el('option', { value: agent.id, selected: this.filters.assignee === agent.id }, agent.name));
     const teams = this.teamSelect.querySelector('select');
-    for (const name of [...new Set(agents.flatMap((agent) => agent.teams || []))].sort()) teams.append(el('option', { value: name }, name));
+    for (const name of [...new Set(agents.flatMap((agent) => agent.teams || []))].sort()) {
+      teams.append(el('option', { value: name, selected: this.filters.team === name }, name));
+    }
+  }
+
+  // Saved filters: the agent's own, as buttons that bring back a view with its filters; "Save view" names the current one.
+  async renderSaved() {
+    let saved = [];
+    try { saved = (await api('GET', '/api/v1/saved-filters')).saved_filters; } catch { /* API keys and errors: no saved filters */ }
+    const apply = (filter) => {
+      this.view = filter.view;
+      this.filters = { status: '', channel: '', priority: '', team: '', tag: '', q: '', assignee: '', ...filter.filters };
+      this.render();
+      this.load();
+    };
+    const chips = saved.map((filter) => el('span', { class: 'saved-filter' },
+      el('button', { type: 'button', class: 'apply', onclick: () => apply(filter) }, filter.name),
+      el('button', { type: 'button', class: 'remove', 'aria-label': `Delete the saved filter ${filter.name}`, onclick: async () => {
+        try { await api('DELETE', `/api/v1/saved-filters/${filter.id}`); this.renderSaved(); } catch (error) { announce(error.message, true); }
+      } }, '×')));
+    const name = el('input', { type: 'text', id: 'saved-filter-name', placeholder: 'Name this view', 'aria-label': 'Name for the saved filter', maxlength: 60 });
+    const save = el('button', { type: 'button', id: 'save-filter', onclick: async () => {
+      if (!name.value.trim()) { name.focus(); return; }
+      const filters = Object.fromEntries(Object.entries(this.filters).filter(([, value]) => value));
+      try {
+        await api('POST', '/api/v1/saved-filters', { name: name.value.trim(), view: this.view, filters });
+        announce(`Saved "${name.value.trim()}"`);
+        this.renderSaved();
+      } catch (error) { announce(error.message, true); }
+    } }, 'Save view');
+    this.saved.replaceChildren(...chips, el('span', { class: 'save-filter' }, name, save));
   }
 
   renderList() {
