@@ -84,9 +84,11 @@ struct SMTPSession {
                             try await reply("503 5.5.1 TLS is already active")
                             continue
                         }
-                        try await reply("220 2.0.0 Ready to start TLS")
+                        // The 220 and the TLS handler go in one event-loop turn: the client's handshake, sent as soon as
+                        // it reads the 220, must meet the TLS handler, not the line decoder.
                         let channel = connection.channel
                         try await channel.eventLoop.submit {
+                            channel.writeAndFlush(ByteBuffer(string: "220 2.0.0 Ready to start TLS\r\n"), promise: nil)
                             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
                         }.get()
                         secure = true
