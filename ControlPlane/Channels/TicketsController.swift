@@ -59,8 +59,7 @@ struct TicketsController {
                                                                                                                    logger: api.logger)
                 let windows = try await OutboundComposer(tenant: principal.tenant, keyRing: api.keyRing).windows(contact: ticket.contactID,
                                                                                                                on: connection, logger: api.logger)
-                let replyChannels = try await ReplyChannel.list(contact: ticket.contactID, tenant: principal.tenant, keyRing: api.keyRing,
-                                                                on: connection, logger: api.logger)
+                let replyChannels = try await ReplyChannel.list(contact: ticket.contactID, on: connection, logger: api.logger)
                 return Detail(ticket: ticket, contact: contact, windows: windows, replyChannels: replyChannels)
             }
             return try JSONResponse.encode(detail)

@@ -38,11 +38,8 @@ struct BrandingController {
     }
 
     static func load(on connection: PostgresConnection, api: ConversationAPI) async throws -> Branding {
-        let rows = try await connection.query("SELECT name, branding::text FROM tenants WHERE id = glavito_current_tenant()", logger: api.logger)
-        for try await (name, text) in rows.decode((String, String).self) {
-            return (try? JSONCoding.decode(Branding.self, from: text)) ?? Branding(displayName: name)
-        }
-        throw ConversationAPI.notFound("no tenant")
+        guard let branding = try await Branding.current(on: connection, logger: api.logger) else { throw ConversationAPI.notFound("no tenant") }
+        return branding
     }
 
     /// Applies the form's fields, refusing bad colours, names and logos with a clear reason.

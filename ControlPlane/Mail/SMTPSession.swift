@@ -177,14 +177,13 @@ struct SMTPSession {
         let raw = transaction.data
         let parsed = MIMEParser.parse(transaction.data)
         let mailFrom = transaction.mailFrom
-        let ingestor = server
         do {
             for recipient in transaction.recipients {
                 let envelope = EmailEnvelope(source: "smtp", mailFrom: mailFrom?.isEmpty == true ? nil : mailFrom, recipient: recipient,
                                              remoteAddress: remote)
-                _ = try await ingestor.database.withTenantTransaction(recipient.tenant) { connection in
-                    try await EmailIngestor(tenant: recipient.tenant, keyRing: ingestor.keyRing, storage: ingestor.storage)
-                        .ingest(raw, parsed: parsed, envelope: envelope, on: connection, logger: ingestor.logger)
+                _ = try await server.database.withTenantTransaction(recipient.tenant) { connection in
+                    try await EmailIngestor(tenant: recipient.tenant, keyRing: server.keyRing, storage: server.storage)
+                        .ingest(raw, parsed: parsed, envelope: envelope, on: connection, logger: server.logger)
                 }
             }
             Counter(label: "glavito_smtp_messages", dimensions: [("result", "accepted")]).increment()

@@ -61,7 +61,7 @@ public struct EmailDelivery: Sendable {
         }
         let content = try JSONCoding.decode(EmailMessageContent.self, from: contentText)
         let thread = try await threadIDs(ticket: ticketID, excluding: id, on: connection, logger: logger)
-        let branding = try await self.branding(on: connection, logger: logger)
+        let branding = try await Branding.current(on: connection, logger: logger) ?? Branding(displayName: account.name)
         let footer = "\(branding.displayName) · \(settings.address)"
         let markup = content.markup ?? text
         let (html, logo) = EmailTemplate.html(ChannelFormatter.render(markup, for: .html), branding: branding, footer: footer)
@@ -101,13 +101,5 @@ public struct EmailDelivery: Sendable {
         let ids = all.map(\.0)
         let references = ids.count <= 20 ? ids : [ids[0]] + ids.suffix(19)
         return (all.last(where: { $0.1 == "inbound" })?.0 ?? ids.last, references)
-    }
-
-    func branding(on connection: PostgresConnection, logger: Logger) async throws -> Branding {
-        let rows = try await connection.query("SELECT name, branding::text FROM tenants WHERE id = glavito_current_tenant()", logger: logger)
-        for try await (name, text) in rows.decode((String, String).self) {
-            return (try? JSONCoding.decode(Branding.self, from: text)) ?? Branding(displayName: name)
-        }
-        return Branding(displayName: "Support")
     }
 }

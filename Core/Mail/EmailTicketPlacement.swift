@@ -86,11 +86,9 @@ struct EmailTicketPlacement: Sendable {
                 changed = true
             }
         }
-        if let reference = EmailThreader.subjectReference(text), let range = text.lowercased().range(of: "[#\(reference)]") {
-            let lower = text.lowercased()
-            let start = lower.distance(from: lower.startIndex, to: range.lowerBound)
-            let end = lower.distance(from: lower.startIndex, to: range.upperBound)
-            text = (String(text.prefix(start)) + String(text.dropFirst(end))).trimmingCharacters(in: .whitespaces)
+        if let reference = EmailThreader.subjectReference(text), let range = text.range(of: "[#\(reference)]", options: .caseInsensitive) {
+            text.removeSubrange(range)
+            text = text.trimmingCharacters(in: .whitespaces)
         }
         return text
     }

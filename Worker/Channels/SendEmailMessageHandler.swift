@@ -92,15 +92,14 @@ struct SendEmailMessageHandler: JobHandler {
                 if reply.isTransient && !lastAttempt { throw error }
                 return
             }
-            // No answer: before the final dot nothing was handed over; after it the outcome is unknown.
-            if lastAttempt || inDoubt {
-                if lastAttempt {
-                    try await context.withTenantTransaction(job) { connection in
-                        try await outbound.settleFailed(id, code: nil, title: "No answer from the mail server", detail: error.description,
-                                                        on: connection, logger: logger)
-                    }
-                    return
+            // No answer. Before the final dot nothing was handed over and the retry sends; after it the marker stays
+            // and the retry reports the outcome as unknown instead of sending again. The last attempt settles here.
+            if lastAttempt {
+                try await context.withTenantTransaction(job) { connection in
+                    try await outbound.settleFailed(id, code: nil, title: inDoubt ? "Outcome unknown" : "No answer from the mail server",
+                                                    detail: error.description, on: connection, logger: logger)
                 }
+                return
             }
             throw error
         }
