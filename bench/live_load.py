@@ -1,6 +1,6 @@
 """Live-updates latency for bench/live.sh: commit-to-WebSocket-client at a steady append rate.
 
-`clients` mode: opens N WebSocket connections to the control plane (API key, topic `dashboard`), waits for their
+`clients` mode: opens N WebSocket connections to the control plane (API key, topic `dashboard`, batched frames), waits for their
 `subscribed` frames, writes `ready` to stdout, then records the wall-clock receive time of every event frame
 (`seq` read from the frame) until told to stop (stdin closes); writes `<seq> <time>` lines to --out.
 
@@ -30,7 +30,7 @@ async def clients(args) -> None:
     async def one(ready: asyncio.Event, opened: list[int]) -> None:
         async with connect(f"ws://{args.host}/api/v1/live", host="127.0.0.1", port=args.port, max_size=2**20,
                            additional_headers={"Authorization": f"Bearer {args.key}"}, max_queue=None) as ws:
-            await ws.send(json.dumps({"type": "subscribe", "topics": ["dashboard"]}))
+            await ws.send(json.dumps({"type": "subscribe", "topics": ["dashboard"], "batch": True}))
             first = json.loads(await ws.recv())
             assert first["type"] == "subscribed", first
             sockets.append(ws)
@@ -41,9 +41,14 @@ async def clients(args) -> None:
             try:
                 async for message in ws:
                     now = time.time()
-                    # The dashboard frame carries no data: the stream name holds the sequence (ticket/bench-<seq>).
-                    start = message.find(marker) + len(marker)
-                    received.append((int(message[start:message.find('"', start)]), now))
+                    # A batched frame holds one or more events; the dashboard topic carries no data, so each
+                    # event's stream name holds the sequence (ticket/bench-<seq>).
+                    start = message.find(marker)
+                    while start >= 0:
+                        start += len(marker)
+                        end = message.find('"', start)
+                        received.append((int(message[start:end]), now))
+                        start = message.find(marker, end)
             except ConnectionClosed:
                 pass
 

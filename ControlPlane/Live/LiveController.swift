@@ -23,6 +23,8 @@ struct LiveController {
         let type: String
         let topics: [String]
         let after: String?
+        /// Whether several events may travel in one `events` frame (fewer frames under load).
+        let batch: Bool?
     }
 
     /// The routes on the main router: the SSE stream, and the WebSocket path for requests that did not upgrade
@@ -88,15 +90,19 @@ struct LiveController {
                     after = cursor
                 }
                 subscribed = true
-                let resumeFrom = after
+                let (resumeFrom, batched) = (after, request.batch == true)
                 let audience = LiveAudience(principal: principal, requested: request.topics)
                 let feed = LiveFeed(hub: hub, database: database, audience: audience)
                 group.addTask {
                     do {
                         let reason = try await feed.run(after: resumeFrom, subscribed: { cursor in
                             try await outbound.write(.text(LiveFrames.subscribed(cursor, audience)))
-                        }, send: { delivery in
-                            try await outbound.write(.text(delivery.json))
+                        }, send: { deliveries in
+                            if batched {
+                                for frame in LiveFrames.batches(deliveries) { try await outbound.write(.text(frame)) }
+                            } else {
+                                for delivery in deliveries { try await outbound.write(.text(delivery.json)) }
+                            }
                         })
                         if let reason {
                             try await outbound.close(reason == .tooSlow ? .policyViolation : .goingAway, reason: reason.message)
@@ -147,10 +153,9 @@ struct LiveController {
                     defer { sink.finish() }
                     let reason = try? await feed.run(after: resumeFrom, subscribed: { cursor in
                         sink.yield("event: subscribed\ndata: \(LiveFrames.subscribed(cursor, audience))\n\n")
-                    }, send: { delivery in
-                        guard case .enqueued = sink.yield("id: \(delivery.cursor)\nevent: event\ndata: \(delivery.json)\n\n") else {
-                            throw LiveError.unavailable
-                        }
+                    }, send: { deliveries in
+                        let text = deliveries.map { "id: \($0.cursor)\nevent: event\ndata: \($0.json)\n\n" }.joined()
+                        guard case .enqueued = sink.yield(text) else { throw LiveError.unavailable }
                     })
                     if let reason { sink.yield("event: end\ndata: \(LiveFrames.error("ended", reason.message))\n\n") }
                 }

@@ -11,6 +11,19 @@ enum LiveFrames {
         ])
     }
 
+    /// Most events in one `events` frame.
+    static let batchLimit = 100
+
+    /// `{"type":"events","cursor":…,"events":[<event frame>…]}`: the deliveries in frames of at most
+    /// ``batchLimit`` events; `cursor` is the last event's, each event keeps its own.
+    static func batches(_ deliveries: [LiveFeed.Delivery]) -> [String] {
+        stride(from: 0, to: deliveries.count, by: batchLimit).map { start in
+            let part = deliveries[start..<min(start + batchLimit, deliveries.count)]
+            let events = part.map(\.json).joined(separator: ",")
+            return #"{"type":"events","cursor":"\#(part.last!.cursor)","events":[\#(events)]}"#
+        }
+    }
+
     /// `{"type":"error","code":…,"message":…}`.
     static func error(_ code: String, _ message: String) -> String {
         serialise(["type": "error", "code": code, "message": message])

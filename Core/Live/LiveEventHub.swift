@@ -187,7 +187,8 @@ public final class LiveEventHub: Service, Sendable {
         return found
     }
 
-    /// Advances the positions over `records` and hands each to the subscribers of its tenant.
+    /// Advances the positions over `records` and hands the new ones of each tenant, as one batch, to every
+    /// subscriber of that tenant.
     func dispatch(_ records: [RecordedEvent]) {
         guard !records.isEmpty else { return }
         let listening = state.withLock { Set($0.subscribers.keys) }
@@ -197,12 +198,16 @@ public final class LiveEventHub: Service, Sendable {
         }
         var slow: [LiveSubscription] = []
         state.withLock { state in
+            var batches: [TenantID: [LiveEvent]] = [:]
             for (index, record) in records.enumerated() where record.position > state.positions?[record.partition] ?? 0 {
                 state.positions?[record.partition] = record.position
-                guard let subscribers = state.subscribers[record.tenant] else { continue }
+                guard state.subscribers[record.tenant] != nil else { continue }
                 // A tenant whose first subscriber arrived since the snapshot above is prepared here, under the lock.
-                let event = prepared[index] ?? LiveEvent(record)
-                for subscription in subscribers.values where !subscription.offer(event) {
+                batches[record.tenant, default: []].append(prepared[index] ?? LiveEvent(record))
+            }
+            for (tenant, events) in batches {
+                guard let subscribers = state.subscribers[tenant] else { continue }
+                for subscription in subscribers.values where !subscription.offer(events) {
                     slow.append(subscription)
                 }
             }

@@ -29,11 +29,13 @@ public struct LiveFeed: Sendable {
     }
 
     /// Runs until the client is gone (`send` throws, or the task is cancelled) or the subscription ends; returns
-    /// why it ended, `nil` when the client left. `subscribed` receives the cursor the client starts from.
+    /// why it ended, `nil` when the client left. `subscribed` receives the cursor the client starts from; `send`
+    /// receives the events ready to go out together (never an empty batch): what one poll of the hub found for the
+    /// tenant, or one page of a replay, filtered for this audience.
     public func run(
         after: EventCursor?,
         subscribed: @Sendable (EventCursor) async throws -> Void,
-        send: @Sendable (Delivery) async throws -> Void
+        send: @Sendable ([Delivery]) async throws -> Void
     ) async throws -> LiveEndReason? {
         let tenant = audience.principal.tenant
         let subscription = try await hub.subscribe(tenant: tenant)
@@ -48,21 +50,32 @@ public struct LiveFeed: Sendable {
                     let page = try await EventStore.readTenantPartition(
                         partition, tenant: tenant, after: from, through: through, limit: replayBatch, database: database)
                     guard let last = page.last else { break }
+                    var deliveries: [Delivery] = []
                     for record in page {
                         cursor.advance(partition: partition, to: record.position)
-                        try await deliver(LiveEvent(record), cursor: cursor, live: false, send)
+                        if let delivery = prepare(LiveEvent(record), cursor: cursor) { deliveries.append(delivery) }
                     }
+                    try await deliver(deliveries, live: [], send)
                     from = last.position
                 }
                 cursor.advance(partition: partition, to: through)
             }
         }
         return try await withGracefulShutdownHandler {
-            for await event in subscription.events {
-                let (partition, position) = (event.record.partition, event.record.position)
-                if cursor.covers(partition: partition, position: position) { continue }
-                cursor.advance(partition: partition, to: position)
-                try await deliver(event, cursor: cursor, live: true, send)
+            for await batch in subscription.batches {
+                var deliveries: [Delivery] = []
+                var recorded: [LiveEvent] = []
+                for event in batch {
+                    let (partition, position) = (event.record.partition, event.record.position)
+                    if cursor.covers(partition: partition, position: position) { continue }
+                    cursor.advance(partition: partition, to: position)
+                    if let delivery = prepare(event, cursor: cursor) {
+                        deliveries.append(delivery)
+                        recorded.append(event)
+                    }
+                }
+                try await deliver(deliveries, live: recorded, send)
+                subscription.received(batch.count)
             }
             return Task.isCancelled ? nil : subscription.endReason
         } onGracefulShutdown: {
@@ -70,18 +83,25 @@ public struct LiveFeed: Sendable {
         }
     }
 
-    private func deliver(
-        _ event: LiveEvent, cursor: EventCursor, live: Bool, _ send: @Sendable (Delivery) async throws -> Void
-    ) async throws {
-        guard let match = audience.match(event) else { return }
+    /// The frame for `event` after which the client stands at `cursor`; `nil` when this audience must not see it.
+    private func prepare(_ event: LiveEvent, cursor: EventCursor) -> Delivery? {
+        guard let match = audience.match(event) else { return nil }
         let text = cursor.description
         let topics = match.topics.map { "\"\($0)\"" }.joined(separator: ",")
         let json = #"{"type":"event","cursor":"\#(text)","topics":[\#(topics)],"event":\#(match.full ? event.fullJSON : event.reducedJSON)}"#
-        try await send(Delivery(cursor: text, json: json))
-        Counter(label: "glavito.live.events_delivered").increment()
-        if live {
+        return Delivery(cursor: text, json: json)
+    }
+
+    /// Sends `deliveries` (if any) and records them; `live` are the events among them that came from the hub,
+    /// whose commit-to-send latency is measured.
+    private func deliver(_ deliveries: [Delivery], live: [LiveEvent], _ send: @Sendable ([Delivery]) async throws -> Void) async throws {
+        guard !deliveries.isEmpty else { return }
+        try await send(deliveries)
+        Counter(label: "glavito.live.events_delivered").increment(by: deliveries.count)
+        let now = Date()
+        for event in live {
             Timer(label: "glavito.live.delivery_latency").recordNanoseconds(
-                Int64(max(0, Date().timeIntervalSince(event.record.recordedAt)) * 1e9))
+                Int64(max(0, now.timeIntervalSince(event.record.recordedAt)) * 1e9))
         }
     }
 }

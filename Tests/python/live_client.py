@@ -30,6 +30,8 @@ async def main() -> None:
     parser.add_argument("--after")
     parser.add_argument("--count", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--batch", action="store_true", help="subscribe with batch: true; each events frame is printed as "
+                        "{\"type\":\"frame\",\"events\":n} followed by its events, one line each")
     parser.add_argument("--sse", action="store_true", help="use /api/v1/live/sse instead (after goes in Last-Event-ID)")
     args = parser.parse_args()
     if args.sse:
@@ -44,6 +46,8 @@ async def main() -> None:
     request = {"type": "subscribe", "topics": [t for t in args.topics.split(",") if t]}
     if args.after:
         request["after"] = args.after
+    if args.batch:
+        request["batch"] = True
     events = 0
     try:
         async with asyncio.timeout(args.seconds):
@@ -56,11 +60,17 @@ async def main() -> None:
                 try:
                     async for message in ws:
                         frame = json.loads(message)
-                        emit(frame)
-                        if frame.get("type") == "event":
-                            events += 1
-                            if events >= args.count:
-                                return
+                        if frame.get("type") == "events":
+                            emit({"type": "frame", "events": len(frame["events"]), "cursor": frame["cursor"]})
+                            for event in frame["events"]:
+                                emit(event)
+                            events += len(frame["events"])
+                        else:
+                            emit(frame)
+                            if frame.get("type") == "event":
+                                events += 1
+                        if events >= args.count:
+                            return
                 except ConnectionClosed as closed:
                     pass
                 emit({"type": "closed", "code": ws.close_code, "reason": ws.close_reason})

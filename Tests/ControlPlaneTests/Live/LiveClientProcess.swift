@@ -8,7 +8,7 @@ struct LiveClientProcess {
 
     /// Starts a client against the control plane on `port` for the tenant host `host`.
     static func start(port: Int, host: String, cookie: String? = nil, bearer: String? = nil, origin: String? = nil,
-                      topics: [String], after: String? = nil, count: Int, seconds: Double = 20, sse: Bool = false) throws -> LiveClientProcess {
+                      topics: [String], after: String? = nil, count: Int, seconds: Double = 20, sse: Bool = false, batch: Bool = false) throws -> LiveClientProcess {
         let root = try TestEnvironment.repoRoot()
         var arguments = [root.appendingPathComponent("Tests/python/live_client.py").path,
                          "--port", "\(port)", "--host", host, "--topics", topics.joined(separator: ","),
@@ -18,6 +18,7 @@ struct LiveClientProcess {
         if let origin { arguments += ["--origin", origin] }
         if let after { arguments += ["--after", after] }
         if sse { arguments.append("--sse") }
+        if batch { arguments.append("--batch") }
         return LiveClientProcess(process: try ManagedProcess(
             executable: root.appendingPathComponent(".venv/bin/python"), arguments: arguments,
             environment: ProcessInfo.processInfo.environment))
@@ -39,6 +40,11 @@ struct LiveClientProcess {
     /// The event frames among `frames`.
     static func events(_ frames: [[String: Any]]) -> [[String: Any]] {
         frames.filter { $0["type"] as? String == "event" }
+    }
+
+    /// The number of events in each `events` frame a batching client received (`--batch`).
+    static func batchSizes(_ frames: [[String: Any]]) -> [Int] {
+        frames.filter { $0["type"] as? String == "frame" }.compactMap { $0["events"] as? Int }
     }
 
     /// The `(stream, version)` of each event frame.

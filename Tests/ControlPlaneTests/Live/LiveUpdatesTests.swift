@@ -7,7 +7,7 @@ import Testing
 /// events appended from outside the processes (through EventStore in the test).
 @Suite("Live updates over WebSocket and SSE")
 struct LiveUpdatesTests {
-    @Test("clients of two processes see events appended elsewhere; a reconnect with the last cursor gets exactly what it missed; SSE resumes by Last-Event-ID")
+    @Test("clients of two processes see events appended elsewhere; a reconnect with the last cursor gets exactly what it missed (in batched frames when asked); SSE resumes by Last-Event-ID")
     func fanOutAndResume() async throws {
         try await TestDatabases.with { dbs in
             let servers = try await LiveServers.start(2, dbs: dbs)
@@ -35,12 +35,17 @@ struct LiveUpdatesTests {
             try await servers.append([doc, doc, doc], to: ticket, dbs: dbs)
             try await servers.append([doc], to: ticket + "x", dbs: dbs)
             let resumed = try LiveClientProcess.start(port: servers.ports[0], host: servers.host(0), cookie: cookie,
-                                                      topics: [ticket], after: cursor, count: 4)
+                                                      topics: [ticket], after: cursor, count: 4, batch: true)
             #expect(try await resumed.waitSubscribed(), "\(resumed.process.output)")
             try await servers.append([doc], to: ticket, dbs: dbs)
             let framesResumed = try await resumed.frames()
             #expect(LiveClientProcess.versions(framesResumed) == (3...6).map { "\(ticket)#\($0)" },
                     "replayed 3…5 then live 6, none twice: \(framesResumed)")
+            // Batched: the replayed page travels as one frame, the live event as another; the frame's cursor is its
+            // last event's.
+            #expect(LiveClientProcess.batchSizes(framesResumed) == [3, 1], "\(framesResumed)")
+            #expect(framesResumed.last(where: { $0["type"] as? String == "frame" })?["cursor"] as? String
+                    == LiveClientProcess.events(framesResumed).last?["cursor"] as? String)
 
             // SSE on process B from the same cursor: the same four events, each with its cursor as the event id.
             let sse = try LiveClientProcess.start(port: servers.ports[1], host: servers.host(1), cookie: cookie,

@@ -20,19 +20,24 @@ struct LiveEventHubTests {
                 let bystander = try await hub.subscribe(tenant: quiet)
                 // Far beyond any real position, so the hub's own polling cannot interleave with these.
                 let base = slow.start.position(0) + 1_000_000_000
-                hub.dispatch((1...5).map { index in
-                    RecordedEvent(tenant: busy, stream: "ticket/x", version: index, partition: 0, position: base + Int64(index),
-                                  type: "ticket.updated", data: "{}", metadata: "{}", recordedAt: Date())
-                })
-                var delivered: [Int] = []
-                for await event in slow.events { delivered.append(event.record.version) }
-                #expect(delivered == [1, 2, 3], "the buffered events, then the end")
+                func records(_ versions: ClosedRange<Int>) -> [RecordedEvent] {
+                    versions.map { index in
+                        RecordedEvent(tenant: busy, stream: "ticket/x", version: index, partition: 0, position: base + Int64(index),
+                                      type: "ticket.updated", data: "{}", metadata: "{}", recordedAt: Date())
+                    }
+                }
+                // Two polls' worth: the first batch fits the buffer of 3, the second would overflow it.
+                hub.dispatch(records(1...2))
+                hub.dispatch(records(3...4))
+                var delivered: [[Int]] = []
+                for await batch in slow.batches { delivered.append(batch.map(\.record.version)) }
+                #expect(delivered == [[1, 2]], "the batch that fitted, then the end")
                 #expect(slow.endReason == .tooSlow)
                 #expect(bystander.endReason == nil)
 
                 group.cancelAll()
                 try await group.waitForAll()
-                for await _ in bystander.events {}
+                for await _ in bystander.batches {}
                 #expect(bystander.endReason == .shuttingDown)
                 await #expect(throws: LiveError.self) { try await hub.subscribe(tenant: quiet) }
             }

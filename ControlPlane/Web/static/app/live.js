@@ -27,7 +27,7 @@ export class Live {
     this.socket = socket;
     const resuming = this.cursor !== null;
     socket.addEventListener('open', () => {
-      const subscribe = { type: 'subscribe', topics: this.topics };
+      const subscribe = { type: 'subscribe', topics: this.topics, batch: true };
       if (this.cursor) subscribe.after = this.cursor;
       socket.send(JSON.stringify(subscribe));
     });
@@ -44,6 +44,11 @@ export class Live {
       } else if (frame.type === 'event') {
         this.cursor = frame.cursor;
         this.onEvent(frame);
+      } else if (frame.type === 'events') {
+        for (const event of frame.events) {
+          this.cursor = event.cursor;
+          this.onEvent(event);
+        }
       } else if (frame.type === 'error' && frame.code === 'bad-cursor') {
         this.cursor = null;
       }
