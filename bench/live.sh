@@ -35,7 +35,8 @@ printf 'slug: bench\nname: Bench\nbranding:\n  name: Bench\n' >"$state/bench.yam
 tenant="$("$root/infra/postgres.sh" psql -At -c "SELECT id FROM tenants WHERE slug = 'bench'")"
 key="$("$py" "$here/live_load.py" key --dsn "$GLAVITO_DATABASE_URL" --tenant "$tenant")"
 
-GLAVITO_HTTP_PORT="$http_port" GLAVITO_LOG_LEVEL=info "$bin/glavito" serve >"$state/serve.log" 2>&1 &
+# One API key holds every client connection: lift the per-key limit (GLAVITO_LIVE_MAX_CONNECTIONS, 20 by default).
+GLAVITO_LIVE_MAX_CONNECTIONS=$((CLIENTS + 10)) GLAVITO_HTTP_PORT="$http_port" GLAVITO_LOG_LEVEL=info "$bin/glavito" serve >"$state/serve.log" 2>&1 &
 bench_pids+=($!)
 until grep -qs "live updates ready" "$state/serve.log"; do sleep 0.05; done
 

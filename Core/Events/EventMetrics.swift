@@ -16,8 +16,11 @@ import Metrics
 public enum EventMetrics {
     /// Counts appended events.
     public static func appended(_ count: Int) {
-        Counter(label: "glavito.events.appended").increment(by: count)
+        appendedCounter.increment(by: count)
     }
+
+    /// Made once, on first use (after the process bootstrapped its metrics backend): appends are hot.
+    private static let appendedCounter = Counter(label: "glavito.events.appended")
 
     /// Records one handled batch of a consumer group.
     public static func processed(_ batch: [RecordedEvent], group: String, started: Date, duration: Duration) {

@@ -23,6 +23,8 @@ public struct LiveAudience: Sendable {
     public let topics: [LiveTopic]
     /// Topics asked for but not allowed, with the reason.
     public let refused: [(topic: String, reason: String)]
+    /// `tickets.read`, looked up once (``match(_:)`` runs for every event and connection).
+    private let readsTickets: Bool
 
     /// Grants each requested topic (`inbox`, `dashboard`, `ticket/<id>`) the principal may follow; the others are
     /// refused with a reason.
@@ -47,11 +49,12 @@ public struct LiveAudience: Sendable {
         }
         self.topics = granted
         self.refused = refused
+        self.readsTickets = principal.can(.ticketsRead)
     }
 
     /// Whether the principal may read the ticket event `event` (permission and data scope).
     public func canRead(_ event: LiveEvent) -> Bool {
-        guard event.isTicketEvent, principal.can(.ticketsRead) else { return false }
+        guard event.isTicketEvent, readsTickets else { return false }
         if principal.dataScope == .all { return true }
         guard let user = principal.userID else { return false }
         return principal.dataScope.allows(user: user, teams: principal.teams, recordOwner: event.assignee, recordTeam: event.team)

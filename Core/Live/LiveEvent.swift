@@ -15,11 +15,12 @@ public struct LiveEvent: Sendable {
     public let reducedJSON: String
 
     /// Whether the event belongs to a ticket stream (`ticket/<id>`), the only streams live updates carry so far.
-    public var isTicketEvent: Bool { record.stream.hasPrefix("ticket/") }
+    public let isTicketEvent: Bool
 
     /// Prepares `record`.
     public init(_ record: RecordedEvent) {
         self.record = record
+        isTicketEvent = record.stream.hasPrefix("ticket/")
         let data = (try? JSONSerialization.jsonObject(with: Data(record.data.utf8), options: [.fragmentsAllowed])) ?? [String: Any]()
         let metadata = (try? JSONSerialization.jsonObject(with: Data(record.metadata.utf8))) ?? [String: Any]()
         let fields = data as? [String: Any]

@@ -87,7 +87,7 @@ public final class LiveEventHub: Service, Sendable {
             state.subscribers[tenant, default: [:]][subscription.id] = subscription
             return (.some(subscription), state.count)
         }
-        Gauge(label: "glavito.live.clients").record(count)
+        LiveMetrics.clients(count)
         return result
     }
 
@@ -99,7 +99,7 @@ public final class LiveEventHub: Service, Sendable {
             return state.count
         }
         subscription.continuation.finish()
-        Gauge(label: "glavito.live.clients").record(count)
+        LiveMetrics.clients(count)
     }
 
     /// Ends `subscription` as the process stops.

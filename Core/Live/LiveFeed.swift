@@ -1,5 +1,4 @@
 import Foundation
-import Metrics
 import ServiceLifecycle
 
 /// One live connection's delivery, shared by the WebSocket and SSE endpoints: registers with the hub (live events
@@ -92,16 +91,11 @@ public struct LiveFeed: Sendable {
         return Delivery(cursor: text, json: json)
     }
 
-    /// Sends `deliveries` (if any) and records them; `live` are the events among them that came from the hub,
-    /// whose commit-to-send latency is measured.
+    /// Sends `deliveries` (if any) and records them; `live` are the events among them that came from the hub. The
+    /// delivery latency is recorded once per batch, for its oldest event (the batch went out together).
     private func deliver(_ deliveries: [Delivery], live: [LiveEvent], _ send: @Sendable ([Delivery]) async throws -> Void) async throws {
         guard !deliveries.isEmpty else { return }
         try await send(deliveries)
-        Counter(label: "glavito.live.events_delivered").increment(by: deliveries.count)
-        let now = Date()
-        for event in live {
-            Timer(label: "glavito.live.delivery_latency").recordNanoseconds(
-                Int64(max(0, now.timeIntervalSince(event.record.recordedAt)) * 1e9))
-        }
+        LiveMetrics.delivered(deliveries.count, oldest: live.first?.record.recordedAt)
     }
 }
