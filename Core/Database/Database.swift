@@ -38,7 +38,7 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrappingBodyErrors {
             try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+                for try await _ in try await connection.execute(BindTenantStatement(tenant: tenant.rawValue), logger: logger) {}
                 return try await body(connection)
             }
         }

@@ -31,14 +31,9 @@ public enum EventStore {
         guard !events.isEmpty else { throw EventStoreError.emptyAppend }
         guard (1...200).contains(stream.utf8.count) else { throw EventStoreError.invalid("a stream name has 1 to 200 bytes") }
         let count = events.count
-        let claimed = try await connection.query("""
-            UPDATE event_partitions
-            SET head = head + \(count)
-            WHERE partition = glavito_event_partition(\(tenant.rawValue), \(stream))
-            RETURNING partition, head
-            """, logger: logger)
         var slot: (partition: Int, head: Int64)?
-        for try await (partition, head) in claimed.decode((Int, Int64).self) { slot = (partition, head) }
+        let claim = EventAppendStatements.ClaimPositions(count: count, tenant: tenant.rawValue, stream: stream)
+        for try await (partition, head) in try await connection.execute(claim, logger: logger) { slot = (partition, head) }
         guard let slot else { throw EventStoreError.invalid("the event log has no partitions: run `glavito migrate`") }
 
         let (check, expectedValue): (Bool, Int) = switch expected {
@@ -46,27 +41,13 @@ public enum EventStore {
         case .noStream: (true, 0)
         case .exactly(let version): (true, version)
         }
-        let firstPosition = slot.head - Int64(count) + 1
-        let types = events.map(\.type)
-        let documents = events.map(\.data)
-        let metadata = events.map(\.metadata)
+        let insert = EventAppendStatements.Insert(
+            tenant: tenant.rawValue, stream: stream, partition: slot.partition, firstPosition: slot.head - Int64(count) + 1,
+            types: events.map(\.type), documents: events.map(\.data), metadata: events.map(\.metadata),
+            check: check, expected: expectedValue)
         var appended: [Appended] = []
         do {
-            // A new statement, so its snapshot sees every append committed before this one took the partition lock.
-            let rows = try await connection.query("""
-                INSERT INTO events (tenant_id, stream, version, partition, position, type, data, metadata)
-                SELECT \(tenant.rawValue), \(stream), current.version + e.ordinality, \(slot.partition),
-                       \(firstPosition) - 1 + e.ordinality, e.type, e.data::jsonb, e.metadata::jsonb
-                FROM (SELECT coalesce(max(version), 0) AS version
-                      FROM events
-                      WHERE tenant_id = \(tenant.rawValue) AND stream = \(stream)) AS current,
-                     unnest(\(types)::text[], \(documents)::text[], \(metadata)::text[])
-                         WITH ORDINALITY AS e(type, data, metadata, ordinality)
-                WHERE NOT \(check) OR current.version = \(expectedValue)
-                ORDER BY e.ordinality
-                RETURNING version, position
-                """, logger: logger)
-            for try await (version, position) in rows.decode((Int, Int64).self) {
+            for try await (version, position) in try await connection.execute(insert, logger: logger) {
                 appended.append(Appended(version: version, partition: slot.partition, position: position))
             }
         } catch let error as PSQLError {
