@@ -8,12 +8,16 @@ enum EventRows {
 
     static func read(_ rows: PostgresRowSequence) async throws -> [RecordedEvent] {
         var events: [RecordedEvent] = []
-        for try await row in rows.decode((UUID, String, Int, Int, Int64, String, String, String, Date).self) {
-            events.append(RecordedEvent(
-                tenant: TenantID(row.0), stream: row.1, version: row.2, partition: row.3, position: row.4,
-                type: row.5, data: row.6, metadata: row.7, recordedAt: row.8
-            ))
-        }
+        for try await row in rows { events.append(try decode(row)) }
         return events
+    }
+
+    /// One row of ``columns``.
+    static func decode(_ row: PostgresRow) throws -> RecordedEvent {
+        let fields = try row.decode((UUID, String, Int, Int, Int64, String, String, String, Date).self)
+        return RecordedEvent(
+            tenant: TenantID(fields.0), stream: fields.1, version: fields.2, partition: fields.3, position: fields.4,
+            type: fields.5, data: fields.6, metadata: fields.7, recordedAt: fields.8
+        )
     }
 }

@@ -9,20 +9,11 @@ extension EventStore {
     ) async throws -> [RecordedEvent] {
         let partitions = positions.keys.sorted()
         let after = partitions.map { positions[$0] ?? 0 }
+        let poll = HubPollStatement(partitions: partitions, after: after, limit: limit)
         return try await database.withConnection { connection in
-            // One index range scan per partition, each limited: a plain join let the planner scan the whole table.
-            try await EventRows.read(connection.query("""
-                SELECT page.*
-                FROM unnest(\(partitions)::int[], \(after)::int8[]) AS cursor(p, after)
-                CROSS JOIN LATERAL (
-                    SELECT \(unescaped: EventRows.columns) FROM events
-                    WHERE partition = cursor.p AND position > cursor.after
-                    ORDER BY position
-                    LIMIT \(limit)
-                ) AS page
-                ORDER BY page.partition, page.position
-                LIMIT \(limit)
-                """, logger: database.logger))
+            var events: [RecordedEvent] = []
+            for try await event in try await connection.execute(poll, logger: database.logger) { events.append(event) }
+            return events
         }
     }
 
