@@ -57,16 +57,23 @@ public struct ConversationEventBuffer: Sendable {
         }
         var sorted = order
         if order.count > 1 {
-            let rows = try await connection.query("""
-                SELECT s.stream FROM unnest(\(order)::text[]) AS s (stream)
-                ORDER BY glavito_event_partition(\(events.tenant.rawValue), s.stream), s.stream
-                """, logger: logger)
-            sorted.removeAll()
-            for try await stream in rows.decode(String.self) { sorted.append(stream) }
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(order)
+            bindings.append(events.tenant.rawValue)
+            sorted = try await connection.run(PartitionOrderStatement.self, bindings, logger: logger).map { try $0.decode(String.self) }
         }
         for stream in sorted {
             try await EventStore.append(byStream[stream] ?? [], to: stream, tenant: events.tenant, on: connection, logger: logger)
         }
         pending.removeAll()
+    }
+
+    /// The streams in the order their partitions are locked (prepared once per connection: every ingest runs it).
+    enum PartitionOrderStatement: PreparedSQL {
+        static let name = "glavito_stream_partition_order_v1"
+        static let sql = """
+            SELECT s.stream FROM unnest($1::text[]) AS s (stream)
+            ORDER BY glavito_event_partition($2, s.stream), s.stream
+            """
     }
 }

@@ -150,12 +150,13 @@ public struct InboundIngestor: Sendable {
             _ = try await JobQueue.enqueue(jobs, tenant: tenant, on: connection, logger: logger, notify: true)
         }
         if !message.isEcho, let scoped = message.sender.indices.first(where: { !message.sender[$0].kind.linksAcrossChannels }) {
-            try await connection.query("""
-                INSERT INTO channel_windows (tenant_id, channel_account_id, identity_id, contact_id, last_inbound_at)
-                VALUES (\(tenant.rawValue), \(account.id), \(resolution.identityIDs[scoped]), \(resolution.contactID), \(message.sentAt))
-                ON CONFLICT (tenant_id, channel_account_id, identity_id) DO UPDATE
-                SET last_inbound_at = greatest(channel_windows.last_inbound_at, excluded.last_inbound_at), contact_id = excluded.contact_id
-                """, logger: logger)
+            var bindings = PostgresBindings(capacity: 5)
+            bindings.append(tenant.rawValue)
+            bindings.append(account.id)
+            bindings.append(resolution.identityIDs[scoped])
+            bindings.append(resolution.contactID)
+            bindings.append(message.sentAt)
+            _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
         }
         try await tickets.touch(ticket.id, direction: direction, channel: message.channel, account: account.id, at: message.sentAt,
                                 on: connection, logger: logger)

@@ -82,16 +82,37 @@ public struct MessageStore: Sendable {
 
     /// Stores a message.
     public func insert(_ new: New, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        var bindings = PostgresBindings(capacity: 17)
+        bindings.append(tenant.rawValue)
+        bindings.append(new.id)
+        bindings.append(new.ticketID)
+        bindings.append(new.contactID)
+        bindings.append(new.channel.rawValue)
+        bindings.append(new.channelAccountID)
+        bindings.append(new.direction)
+        bindings.append(new.authorKind)
+        bindings.append(new.authorID)
+        bindings.append(new.type.rawValue)
+        bindings.append(new.text)
+        bindings.append(new.content)
+        bindings.append(new.providerMessageID)
+        bindings.append(new.replyToMessageID)
+        bindings.append(new.deliveryStatus?.rawValue)
+        bindings.append(new.recipientIdentityID)
+        bindings.append(new.sentAt)
+        _ = try await connection.run(InsertStatement.self, bindings, logger: logger)
+    }
+
+    /// The insert every stored message goes through (inbound, outbound, notes), prepared once per connection.
+    enum InsertStatement: PreparedSQL {
+        static let name = "glavito_message_insert_v1"
+        static let sql = """
             INSERT INTO messages (tenant_id, id, ticket_id, contact_id, channel, channel_account_id, direction, author_kind, author_id,
                                   type, text, content, provider_message_id, reply_to_message_id, delivery_status, status_updated_at,
                                   recipient_identity_id, sent_at)
-            VALUES (\(tenant.rawValue), \(new.id), \(new.ticketID), \(new.contactID), \(new.channel.rawValue), \(new.channelAccountID),
-                    \(new.direction), \(new.authorKind), \(new.authorID), \(new.type.rawValue), \(new.text), \(new.content)::jsonb,
-                    \(new.providerMessageID), \(new.replyToMessageID), \(new.deliveryStatus?.rawValue),
-                    CASE WHEN \(new.deliveryStatus?.rawValue)::text IS NULL THEN NULL ELSE now() END,
-                    \(new.recipientIdentityID), \(new.sentAt))
-            """, logger: logger)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb, $13, $14, $15,
+                    CASE WHEN $15::text IS NULL THEN NULL ELSE now() END, $16, $17)
+            """
     }
 
     /// One message.
@@ -105,11 +126,16 @@ public struct MessageStore: Sendable {
 
     /// Our id of the message a channel account knows as `providerID`.
     public func id(ofProvider providerID: String, account: UUID, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
-        let rows = try await connection.query("""
-            SELECT id FROM messages WHERE channel_account_id = \(account) AND provider_message_id = \(providerID)
-            """, logger: logger)
-        for try await id in rows.decode(UUID.self) { return id }
-        return nil
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(account)
+        bindings.append(providerID)
+        return try await connection.run(ProviderIDStatement.self, bindings, logger: logger).first?.decode(UUID.self)
+    }
+
+    /// ``id(ofProvider:account:on:logger:)``'s lookup: every inbound message asks it (retried webhooks).
+    enum ProviderIDStatement: PreparedSQL {
+        static let name = "glavito_message_by_provider_v1"
+        static let sql = "SELECT id FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2"
     }
 
     /// A ticket's messages in timeline order, after the message `after` (exclusive), at most `limit`.

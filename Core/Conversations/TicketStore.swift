@@ -79,17 +79,29 @@ public struct TicketStore: Sendable {
     /// messages, the first response for the first agent reply.
     public func touch(_ id: UUID, direction: String, channel: ChannelKind, account: UUID?, at: Date,
                       on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(at)
+        bindings.append(direction)
+        bindings.append(channel.rawValue)
+        bindings.append(account)
+        bindings.append(id)
+        _ = try await connection.run(TouchStatement.self, bindings, logger: logger)
+    }
+
+    /// ``touch(_:direction:channel:account:at:on:logger:)``, prepared once per connection (every message runs it).
+    enum TouchStatement: PreparedSQL {
+        static let name = "glavito_ticket_touch_v1"
+        static let sql = """
             UPDATE tickets SET
-                last_message_at = greatest(last_message_at, \(at)),
-                last_inbound_at = CASE WHEN \(direction) = 'inbound' THEN greatest(coalesce(last_inbound_at, \(at)), \(at)) ELSE last_inbound_at END,
-                last_channel = CASE WHEN \(direction) = 'inbound' THEN \(channel.rawValue) ELSE last_channel END,
-                last_channel_account_id = CASE WHEN \(direction) = 'inbound' THEN coalesce(\(account), last_channel_account_id)
+                last_message_at = greatest(last_message_at, $1),
+                last_inbound_at = CASE WHEN $2::text = 'inbound' THEN greatest(coalesce(last_inbound_at, $1), $1) ELSE last_inbound_at END,
+                last_channel = CASE WHEN $2::text = 'inbound' THEN $3 ELSE last_channel END,
+                last_channel_account_id = CASE WHEN $2::text = 'inbound' THEN coalesce($4, last_channel_account_id)
                                                ELSE last_channel_account_id END,
-                first_response_at = CASE WHEN \(direction) = 'outbound' THEN coalesce(first_response_at, now()) ELSE first_response_at END,
+                first_response_at = CASE WHEN $2::text = 'outbound' THEN coalesce(first_response_at, now()) ELSE first_response_at END,
                 updated_at = now()
-            WHERE id = \(id)
-            """, logger: logger)
+            WHERE id = $5
+            """
     }
 
     /// A page of tickets matching `filter`, within what `scope` lets `user` see, by last activity (newest first).
