@@ -32,8 +32,7 @@ struct TeamsController {
             return try JSONResponse.encode(try await update(Self.key(context), name: changes.name, description: changes.description, input, context))
         }
         routes.delete("/api/v1/teams/:key", .permission(.adminTeams)) { _, context, input in
-            let key = Self.key(context)
-            guard try await delete(key, input, context) else { throw ConversationAPI.notFound("there is no team \(key) in this workspace") }
+            try await delete(Self.key(context), input, context)
             return Response(status: .noContent)
         }
         routes.on("/api/v1/teams/:key/members", .put, .permission(.adminTeams)) { _, context, input in
@@ -66,7 +65,7 @@ struct TeamsController {
         }
         routes.post("/admin/teams/:key/delete", .permission(.adminTeams)) { _, context, input in
             try await api.submitForm(redirect: "/admin/teams", page: { try await page(input, error: $0, status: $1) }) {
-                _ = try await delete(Self.key(context), input, context)
+                try await delete(Self.key(context), input, context)
             }
         }
         routes.post("/admin/teams/:key/members", .permission(.adminTeams)) { _, context, input in
@@ -99,18 +98,30 @@ struct TeamsController {
         }
     }
 
-    func delete(_ key: String, _ input: RouteInput, _ context: TenantRequestContext) async throws -> Bool {
+    /// Deletes the team; a missing team is a 404 and, like every refusal, leaves no audit entry (the transaction
+    /// rolls back).
+    func delete(_ key: String, _ input: RouteInput, _ context: TenantRequestContext) async throws {
         try await api.audited(input, context, "team.deleted", target: "team:\(key)") { connection, principal in
-            try await TeamStore(tenant: principal.tenant).delete(key, on: connection, logger: api.logger)
+            guard try await TeamStore(tenant: principal.tenant).delete(key, on: connection, logger: api.logger) else {
+                throw ConversationAPI.notFound("there is no team \(key) in this workspace")
+            }
         }
     }
 
+    /// Adds or removes one member; a change that would change nothing is refused (409), without an audit entry.
     func member(add: Bool, _ key: String, _ user: UserID, _ input: RouteInput, _ context: TenantRequestContext) async throws {
-        _ = try await api.audited(input, context, add ? "team.member_added" : "team.member_removed", target: "team:\(key)",
-                                  details: ["user": user.description]) { connection, principal in
+        try await api.audited(input, context, add ? "team.member_added" : "team.member_removed", target: "team:\(key)",
+                              details: ["user": user.description]) { connection, principal in
             let store = TeamStore(tenant: principal.tenant)
-            if add { return try await store.addMember(key, user: user, on: connection, logger: api.logger) }
-            return try await store.removeMember(key, user: user, on: connection, logger: api.logger)
+            let changed = if add {
+                try await store.addMember(key, user: user, on: connection, logger: api.logger)
+            } else {
+                try await store.removeMember(key, user: user, on: connection, logger: api.logger)
+            }
+            guard changed else {
+                throw Problem(status: .conflict, type: "conflict", title: "Conflict",
+                              detail: add ? "the user is already in the team \(key)" : "the user is not in the team \(key)")
+            }
         }
     }
 
