@@ -296,7 +296,8 @@ def flow_fields(browser, settings):
 def flow_teams(browser, settings):
     """An admin creates a team at /admin/teams and adds an agent, then a contact field with a pattern at
     /admin/fields; the agent finds the team among the ticket's choices, and sets the customer's field: an invalid
-    value shows the reason under it, a valid one clears it."""
+    value shows the reason under it, a valid one clears it. The agent moves the ticket to the new team, their second:
+    "My teams" lists it."""
     admin, agent = settings["agents"]
     _, name = new_customer(settings, "Vera", "Ich brauche eine Rechnung", prefix="4917")
     context, page = sign_in(browser, settings, admin)
@@ -331,6 +332,12 @@ def flow_teams(browser, settings):
     page.fill("#contact-field-customer_no", "C12345")
     page.locator("#contact-field-customer_no").blur()
     expect(page.locator("#contact-field-error-customer_no")).to_have_text("")
+    # The agent is in emea and vip-desk: "My teams" shows the tickets of both, not only the first team's.
+    page.select_option("#ticket-team", "vip-desk")
+    expect(page.locator("#toast")).to_contain_text("Team: VIP desk")
+    expect(page.locator("#filter-team option", has_text="VIP desk")).to_have_count(1)
+    page.click("#view-teams")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
     context.close()
 
 
