@@ -1,3 +1,4 @@
+import Foundation
 import GlavitoCore
 
 /// `/admin/teams`: the tenant's teams with their members, forms to rename, delete and change members, and a form
@@ -9,10 +10,13 @@ enum TeamsPage {
         let names = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.displayName.isEmpty ? $0.email : $0.displayName) })
         let rows = teams.map { team in
             let key = HTML.escape(team.key)
+            // Keys seeded from old labels may hold spaces or other characters: percent-encoded in paths.
+            let path = HTML.escape(team.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~")))
+                                   ?? team.key)
             let members = team.members.map { user in
                 """
                 <li>\(HTML.escape(names[user] ?? user.description))
-                <form method="post" action="/admin/teams/\(key)/members/\(user)/remove" class="inline">\(field)
+                <form method="post" action="/admin/teams/\(path)/members/\(user)/remove" class="inline">\(field)
                 <button type="submit" class="link-button" aria-label="Remove \(HTML.escape(names[user] ?? "member")) from \(HTML.escape(team.name))">Remove</button></form></li>
                 """
             }.joined()
@@ -20,16 +24,16 @@ enum TeamsPage {
                 .map { #"<option value="\#($0.id)">\#(HTML.escape($0.displayName.isEmpty ? $0.email : $0.displayName))</option>"# }.joined()
             return """
             <tr data-team="\(key)"><td><code>\(key)</code></td>
-            <td><form method="post" action="/admin/teams/\(key)" class="inline">\(field)
+            <td><form method="post" action="/admin/teams/\(path)" class="inline">\(field)
             <input name="name" value="\(HTML.escape(team.name))" required maxlength="100" aria-label="Name of \(key)">
             <input name="description" value="\(HTML.escape(team.description))" maxlength="500" aria-label="Description of \(key)" placeholder="description">
             <button type="submit">Rename</button></form></td>
             <td class="member-count">\(team.members.count)</td>
             <td><ul class="members">\(members)</ul>
-            <form method="post" action="/admin/teams/\(key)/members" class="inline">\(field)
+            <form method="post" action="/admin/teams/\(path)/members" class="inline">\(field)
             <select name="user_id" aria-label="User to add to \(HTML.escape(team.name))"><option value="">Add a member…</option>\(candidates)</select>
             <button type="submit">Add</button></form></td>
-            <td><form method="post" action="/admin/teams/\(key)/delete">\(field)
+            <td><form method="post" action="/admin/teams/\(path)/delete">\(field)
             <button type="submit" class="link-button" aria-label="Delete the team \(HTML.escape(team.name))">Delete</button></form></td></tr>
             """
         }.joined()

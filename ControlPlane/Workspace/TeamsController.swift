@@ -81,8 +81,10 @@ struct TeamsController {
         }
     }
 
+    /// The `{key}` of the path, percent-decoded (keys seeded from old labels may hold spaces).
     static func key(_ context: TenantRequestContext) -> String {
-        context.parameters.get("key") ?? ""
+        let raw = context.parameters.get("key") ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     func create(_ team: Team, _ input: RouteInput, _ context: TenantRequestContext) async throws -> Team {

@@ -68,6 +68,15 @@ struct TeamsAPITests {
             }
             #expect(actions == ["team.created", "team.updated", "team.members_set", "team.deleted"], "the refused attempts left no entry")
 
+            // A key seeded from an old label (not a slug) is reached percent-encoded.
+            try await rig.db(channel.tenant) { connection in
+                _ = try await connection.query("""
+                    INSERT INTO teams (tenant_id, key, name) VALUES (\(channel.tenant.rawValue), 'Legacy Sales', 'Legacy')
+                    """, logger: TestDatabases.logger)
+            }
+            let legacy = try await rig.api(.PATCH, "/api/v1/teams/Legacy%20Sales", channel, headers: admin, json: #"{"name":"Sales (old)"}"#)
+            #expect(legacy.status == 200 && legacy.json["key"] as? String == "Legacy Sales", "\(legacy.body)")
+
             // Without admin.teams: the list, not the changes.
             let reader = try await rig.key([.ticketsRead], channel)
             #expect(try await rig.api(.GET, "/api/v1/teams", channel, headers: reader).status == 200)
