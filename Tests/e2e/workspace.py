@@ -297,7 +297,7 @@ def flow_teams(browser, settings):
     """An admin creates a team at /admin/teams and adds an agent, then a contact field with a pattern at
     /admin/fields; the agent finds the team among the ticket's choices, and sets the customer's field: an invalid
     value shows the reason under it, a valid one clears it. The agent moves the ticket to the new team, their second:
-    "My teams" lists it."""
+    "My teams" lists it; a custom-field filter narrows the list and a saved view brings it back."""
     admin, agent = settings["agents"]
     _, name = new_customer(settings, "Vera", "Ich brauche eine Rechnung", prefix="4917")
     context, page = sign_in(browser, settings, admin)
@@ -318,6 +318,13 @@ def flow_teams(browser, settings):
     page.fill("#field-pattern", "C[0-9]{5}")
     page.click("#add-field button[type=submit]")
     expect(page.locator("#fields")).to_contain_text("customer_no")
+    page.select_option("#field-entity", "ticket")
+    page.fill("#field-key", "plan")
+    page.fill("#field-label", "Plan")
+    page.select_option("#field-type", "select")
+    page.fill("#field-options", "basic, pro")
+    page.click("#add-field button[type=submit]")
+    expect(page.locator("#fields")).to_contain_text("plan")
     context.close()
     context, page = sign_in(browser, settings, agent)
     open_ticket(page, name)
@@ -337,6 +344,24 @@ def flow_teams(browser, settings):
     expect(page.locator("#toast")).to_contain_text("Team: VIP desk")
     expect(page.locator("#filter-team option", has_text="VIP desk")).to_have_count(1)
     page.click("#view-teams")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
+    # A custom-field filter in the inbox, kept by a saved view.
+    page.select_option("#field-plan", "pro")
+    expect(page.locator("#toast")).to_contain_text("Plan saved")
+    page.select_option("#filter-field", "plan")
+    page.select_option("#filter-field-value", "basic")
+    expect(page.locator("#ticket-list li.empty")).to_have_text("No tickets here.")
+    page.select_option("#filter-field-value", "pro")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
+    page.fill("#saved-filter-name", "Pro plan")
+    page.click("#save-filter")
+    chip = page.locator("#saved-filters .saved-filter button.apply", has_text="Pro plan")
+    expect(chip).to_have_count(1)
+    page.click("#view-all")
+    page.select_option("#filter-field", "")
+    chip.click()
+    expect(page.locator("#filter-field-value")).to_have_value("pro")
+    expect(page.locator("#view-teams")).to_have_attribute("aria-selected", "true")
     expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
     context.close()
 

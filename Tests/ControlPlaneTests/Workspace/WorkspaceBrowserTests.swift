@@ -42,7 +42,7 @@ struct WorkspaceBrowserTests {
         }
     }
 
-    @Test("an admin creates a team and a contact field; an agent's invalid value for the customer is refused with the reason, a valid one saved")
+    @Test("an admin creates a team and a contact field; the agent's invalid customer value is refused, a valid one saved; My teams and a field filter")
     func teamsAndContactField() async throws {
         try await WorkspaceRig.with { rig in
             let result = try await rig.run(["teams"], viewport: "desktop")
