@@ -7,6 +7,7 @@ public struct Team: Sendable, Equatable, Codable {
     public var key: String
     /// What people see.
     public var name: String
+    /// What the team handles, for admins (may be empty).
     public var description: String
     /// The users in the team, by id.
     public var members: [UserID]
