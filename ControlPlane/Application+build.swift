@@ -105,6 +105,7 @@ func buildRouter(
     PresenceController(api: conversations).addRoutes(to: secured)
     TicketFieldsController(api: conversations).addRoutes(to: secured)
     CannedResponsesController(api: conversations).addRoutes(to: secured)
+    TeamsController(api: conversations).addRoutes(to: secured)
     if let masterKey = config.identity.masterKey {
         AttachmentsController(api: conversations, signer: AttachmentURLSigner(masterKey: masterKey),
                               storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))).addRoutes(to: secured)

@@ -3,7 +3,7 @@ import GlavitoCore
 import Hummingbird
 
 /// `/api/v1/contacts`: a contact with its identities (and why each was linked), its timeline across channels,
-/// custom attributes, identities added by hand, and merges that can be undone (audited, and in the event log).
+/// custom attributes (checked against the contact fields), identities added by hand, and merges that can be undone (audited, and in the event log).
 struct ContactsController {
     let api: ConversationAPI
 
@@ -34,8 +34,14 @@ struct ContactsController {
             let id = try ConversationAPI.uuid(context)
             let body = try ConversationAPI.decode(Update.self, input)
             return try JSONResponse.encode(try await api.transaction(input) { connection, principal in
-                try await directory(principal).update(id, displayName: body.displayName, attributes: body.attributes, on: connection,
-                                                      logger: api.logger)
+                // Attributes that are contact fields follow their rules (the same problems as ticket fields); others
+                // stay free-form.
+                if let attributes = body.attributes {
+                    try await TicketFieldStore(tenant: principal.tenant, entity: "contact").check(attributes, allowUndefined: true, on: connection,
+                                                                                                 logger: api.logger)
+                }
+                return try await directory(principal).update(id, displayName: body.displayName, attributes: body.attributes, on: connection,
+                                                             logger: api.logger)
             })
         }
         routes.get("/api/v1/contacts/:id/timeline", .permission(.contactsRead)) { request, context, input in

@@ -49,6 +49,15 @@ struct ConversationAPI: Sendable {
             throw notFound(reason)
         } catch ConversationError.conflict(let reason) {
             throw Problem(status: .conflict, type: "conflict", title: "Conflict", detail: reason)
+        } catch ConversationError.unknownTeam(let key) {
+            throw Problem(status: .unprocessableContent, type: "unknown-team", title: "Unknown team",
+                          detail: ConversationError.unknownTeam(key).description)
+        } catch IdentityError.invalid(let reason) {
+            throw JobsController.badRequest(reason)
+        } catch IdentityError.notFound(let reason) {
+            throw notFound(reason)
+        } catch IdentityError.conflict(let reason) {
+            throw Problem(status: .conflict, type: "conflict", title: "Conflict", detail: reason)
         } catch let error as ConversationError {
             throw Problem(status: .unprocessableContent, type: "window-closed", title: "Customer-service window closed", detail: error.description)
         }

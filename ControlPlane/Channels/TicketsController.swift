@@ -39,8 +39,13 @@ struct TicketsController {
 
     func addRoutes(to routes: SecuredRoutes) {
         routes.get("/api/v1/tickets", .permission(.ticketsRead)) { request, _, input in
-            let filter = try Self.filter(request, principal: try input.requirePrincipal())
+            let requested = try Self.filter(request, principal: try input.requirePrincipal())
+            let fieldValues = try Self.fieldFilters(request)
             let (page, names) = try await api.transaction(input) { connection, principal in
+                var filter = requested
+                if !fieldValues.isEmpty {
+                    filter.customFields = try await Self.customFields(fieldValues, tenant: principal.tenant, on: connection, logger: api.logger)
+                }
                 let page = try await TicketStore(tenant: principal.tenant).list(filter, scope: principal.dataScope, user: principal.userID?.rawValue,
                                                                                 teams: principal.teams, on: connection, logger: api.logger)
                 let names = try await ContactDirectory(tenant: principal.tenant, keyRing: api.keyRing)
@@ -129,6 +134,35 @@ struct TicketsController {
                     on: connection, logger: logger)
     }
 
+    /// The `field.<key>=<value>` parameters: custom field values a ticket must have.
+    static func fieldFilters(_ request: Request) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where name.hasPrefix("field.") {
+            let key = String(name.dropFirst("field.".count))
+            guard !key.isEmpty, values[key] == nil else { throw JobsController.badRequest("\(name) is given twice or names no field") }
+            guard value.count <= 200 else { throw JobsController.badRequest("\(name) must be at most 200 characters") }
+            values[key] = String(value)
+        }
+        guard values.count <= 10 else { throw JobsController.badRequest("at most 10 field filters") }
+        return values
+    }
+
+    /// `values` typed by the tenant's ticket field definitions; a 400 problem for an unknown field or a value the
+    /// field cannot hold.
+    static func customFields(_ values: [String: String], tenant: TenantID, on connection: PostgresConnection,
+                             logger: Logger) async throws -> [String: JSONValue] {
+        let fields = Dictionary(uniqueKeysWithValues: try await TicketFieldStore(tenant: tenant).list(on: connection, logger: logger).map { ($0.key, $0) })
+        var typed: [String: JSONValue] = [:]
+        for (key, text) in values {
+            guard let field = fields[key] else { throw ConversationError.invalid("there is no custom field \(key)") }
+            guard let value = field.value(from: text) else {
+                throw ConversationError.invalid("field.\(key) must be \(field.type == "number" ? "a number" : "true or false")")
+            }
+            typed[key] = value
+        }
+        return typed
+    }
+
     static func filter(_ request: Request, principal: Principal) throws -> TicketFilter {
         let query = request.uri.queryParameters
         var filter = TicketFilter()
@@ -146,7 +180,8 @@ struct TicketsController {
             guard let id = UUID(uuidString: text) else { throw JobsController.badRequest("assignee must be a user id, me or none") }
             filter.assignee = id
         }
-        filter.team = query.get("team")
+        filter.teams = query.getAll("team").filter { !$0.isEmpty }
+        guard filter.teams.count <= 50 else { throw JobsController.badRequest("team: at most 50 values") }
         if let priority = query.get("priority") {
             guard Ticket.priorities.contains(priority) else { throw JobsController.badRequest("priority must be one of \(Ticket.priorities.joined(separator: ", "))") }
             filter.priority = priority

@@ -9,12 +9,13 @@ enum AppChrome {
             if principal.can(.ticketsRead) { links.append(("/app", "Inbox")) }
             links.append(("/account", "My account"))
             if principal.can(.adminUsers) { links.append(("/admin/users", "Users")) }
+            if principal.can(.adminTeams) { links.append(("/admin/teams", "Teams")) }
             if principal.can(.adminRoles) { links.append(("/admin/roles", "Roles")) }
             if principal.can(.adminAPIKeys) { links.append(("/admin/api-keys", "API keys")) }
             if principal.can(.auditRead) { links.append(("/admin/audit", "Audit log")) }
             if principal.can(.adminChannels) { links.append(("/admin/channels", "Channels")) }
             if principal.can(.adminSettings) { links.append(("/admin/webhooks", "Webhooks")) }
-            if principal.can(.adminSettings) { links.append(("/admin/fields", "Ticket fields")) }
+            if principal.can(.adminSettings) { links.append(("/admin/fields", "Custom fields")) }
             if principal.can(.adminSettings) { links.append(("/admin/canned-responses", "Canned responses")) }
             if principal.can(.adminBranding) { links.append(("/admin/branding", "Branding")) }
         }

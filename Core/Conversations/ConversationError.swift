@@ -8,6 +8,8 @@ public enum ConversationError: Error, Equatable, CustomStringConvertible, Sendab
     case notFound(String)
     /// The change conflicts with the record's state (message says why).
     case conflict(String)
+    /// A ticket names a team (by key) that the tenant does not have.
+    case unknownTeam(String)
     /// Free text on a channel whose customer-service window is closed (or was never opened); `closedAt` is when it
     /// closed, if the customer ever wrote.
     case windowClosed(channel: ChannelKind, closedAt: Date?)
@@ -15,6 +17,7 @@ public enum ConversationError: Error, Equatable, CustomStringConvertible, Sendab
     public var description: String {
         switch self {
         case .invalid(let message), .notFound(let message), .conflict(let message): message
+        case .unknownTeam(let key): "there is no team \(key) in this workspace (admins create teams at /admin/teams)"
         case .windowClosed(let channel, let closedAt):
             if let closedAt {
                 "the \(channel.rawValue) customer-service window closed at \(ISO8601DateFormatter().string(from: closedAt)); "

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A custom field of tickets that a tenant's admin defines, with the rules its values must follow
-/// (docs/workspace.md, "Custom fields").
+/// A custom field of tickets (or of contacts, by ``entity``) that a tenant's admin defines, with the rules its
+/// values must follow (docs/workspace.md, "Custom fields").
 public struct TicketField: Sendable, Equatable, Codable {
     /// text, number, boolean, date (YYYY-MM-DD) or select (one of ``options``).
     public var key: String
@@ -11,10 +11,21 @@ public struct TicketField: Sendable, Equatable, Codable {
     /// A regular expression the whole text must match (text fields).
     public var pattern: String?
     public var options: [String]
+    /// The record the field belongs to: `ticket` (values in `tickets.custom_fields`) or `contact` (in
+    /// `contacts.attributes`).
+    public var entity: String
 
     public static let types = ["text", "number", "boolean", "date", "select"]
+    /// The records that have custom fields.
+    public static let entities = ["ticket", "contact"]
 
-    public init(key: String, label: String, type: String, required: Bool = false, pattern: String? = nil, options: [String] = []) {
+    enum CodingKeys: String, CodingKey {
+        case key, label, type, required, pattern, options, entity
+    }
+
+    public init(key: String, label: String, type: String, required: Bool = false, pattern: String? = nil, options: [String] = [],
+                entity: String = "ticket") {
+        self.entity = entity
         self.key = key
         self.label = label
         self.type = type
@@ -23,8 +34,21 @@ public struct TicketField: Sendable, Equatable, Codable {
         self.options = options
     }
 
+    /// Decodes a definition; `entity` may be left out (a ticket field), as may `required`, `pattern` and `options`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(String.self, forKey: .key)
+        label = try container.decode(String.self, forKey: .label)
+        type = try container.decode(String.self, forKey: .type)
+        required = try container.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        pattern = try container.decodeIfPresent(String.self, forKey: .pattern)
+        options = try container.decodeIfPresent([String].self, forKey: .options) ?? []
+        entity = try container.decodeIfPresent(String.self, forKey: .entity) ?? "ticket"
+    }
+
     /// Why the definition itself cannot be saved, or `nil`.
     public var definitionProblem: String? {
+        guard Self.entities.contains(entity) else { return "the entity must be one of \(Self.entities.joined(separator: ", "))" }
         guard let first = key.unicodeScalars.first, ("a"..."z").contains(first), key.utf8.count <= 40,
               key.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }) else {
             return "the key must start with a lower-case letter and hold only a-z, 0-9 and _ (40 at most)"
@@ -37,6 +61,16 @@ public struct TicketField: Sendable, Equatable, Codable {
             guard pattern.count <= 200, (try? Regex(pattern)) != nil else { return "the pattern is not a valid regular expression" }
         }
         return nil
+    }
+
+    /// `text` (from a query string) as the JSON value this field stores: a number, a boolean, or the text itself;
+    /// `nil` when it cannot be one.
+    public func value(from text: String) -> JSONValue? {
+        switch type {
+        case "number": Double(text).map(JSONValue.number)
+        case "boolean": text == "true" ? .bool(true) : text == "false" ? .bool(false) : nil
+        default: .string(text)
+        }
     }
 
     /// Why `value` is not acceptable for this field, in words an agent understands; `nil` when it is.

@@ -6,7 +6,10 @@ public struct TicketFilter: Sendable, Equatable {
     /// A user id; ``unassigned`` selects tickets without one.
     public var assignee: UUID?
     public var unassigned = false
-    public var team: String?
+    /// Team keys: tickets of any of them (empty: any team or none).
+    public var teams: [String] = []
+    /// Custom field values the ticket must have, exactly (`custom_fields @> {…}`).
+    public var customFields: [String: JSONValue] = [:]
     public var priority: String?
     /// The channel the customer wrote on last.
     public var channel: ChannelKind?

@@ -8,6 +8,9 @@ extension TicketStore {
     public func update(_ id: UUID, _ changes: TicketChanges, actor: String, requestID: String? = nil,
                        on connection: PostgresConnection, logger: Logger) async throws -> Ticket {
         try changes.validate()
+        if let team = changes.team, !changes.clearTeam, !(try await TeamStore(tenant: tenant).missing([team], on: connection, logger: logger).isEmpty) {
+            throw ConversationError.unknownTeam(team)
+        }
         let before = try await get(id, forUpdate: true, on: connection, logger: logger)
         var fields = before.customFields
         for (key, value) in changes.customFields ?? [:] { fields[key] = value == .null ? nil : value }

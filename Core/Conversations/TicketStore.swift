@@ -112,12 +112,14 @@ public struct TicketStore: Sendable {
         let afterMicros = filter.after.map { Int64(($0.updatedAt.timeIntervalSince1970 * 1_000_000).rounded()) }
         let afterID = filter.after?.id
         let teamList = Array(teams)
+        let fields: String? = filter.customFields.isEmpty ? nil : try JSONCoding.encode(filter.customFields)
         let rows = try await connection.query("""
             SELECT \(unescaped: Self.columns) FROM tickets
             WHERE (\(filter.status)::text IS NULL OR status = \(filter.status))
               AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
               AND (NOT \(filter.unassigned) OR assignee_id IS NULL)
-              AND (\(filter.team)::text IS NULL OR team = \(filter.team))
+              AND (cardinality(\(filter.teams)::text[]) = 0 OR team = ANY(\(filter.teams)::text[]))
+              AND (\(fields)::jsonb IS NULL OR custom_fields @> \(fields)::jsonb)
               AND (\(filter.priority)::text IS NULL OR priority = \(filter.priority))
               AND (\(filter.channel?.rawValue)::text IS NULL OR last_channel = \(filter.channel?.rawValue))
               AND (\(filter.tag)::text IS NULL OR tags @> ARRAY[\(filter.tag)::text])

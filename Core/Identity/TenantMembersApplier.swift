@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Applies the `roles:` and `users:` of tenant files: custom roles are created or updated; missing users are
-/// created with a generated password (returned once, for the operator), existing users get the listed role.
+/// Applies the `teams:`, `roles:` and `users:` of tenant files: teams and custom roles are created or updated;
+/// missing users are created with a generated password (returned once, for the operator) in their listed teams,
+/// existing users get the listed role (their teams are left as admins set them).
 /// Passwords are hashed first (``prepare(_:)``); ``apply(_:tenantIDs:on:)`` then writes inside the caller's
 /// transaction (the one applying the tenants), with an audit entry per change.
 public struct TenantMembersApplier: Sendable {
@@ -32,7 +33,7 @@ public struct TenantMembersApplier: Sendable {
 
     /// Generates and hashes passwords for the listed users that do not exist yet (in tenants that exist already).
     public func prepare(_ definitions: [TenantDefinition]) async throws -> Prepared {
-        let withMembers = definitions.filter { !($0.users.isEmpty && $0.roles.isEmpty) }
+        let withMembers = definitions.filter { !($0.users.isEmpty && $0.roles.isEmpty && $0.teams.isEmpty) }
         let existingTenants = Dictionary(try await TenantDirectory(platform: identity.database).list().map { ($0.slug, $0.id) },
                                          uniquingKeysWith: { first, _ in first })
         var passwords: [String: [String: (password: String, hash: String)]] = [:]
@@ -58,6 +59,9 @@ public struct TenantMembersApplier: Sendable {
         for definition in prepared.definitions {
             guard let tenant = tenantIDs[definition.slug] else { throw IdentityError.notFound("tenant \(definition.slug) does not exist") }
             try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+            for team in definition.teams {
+                try await applyTeam(team, tenant: tenant, on: connection)
+            }
             for role in definition.roles {
                 let value = Role(key: role.key, name: role.name, permissions: try Permission.parse(role.permissions),
                                  dataScope: DataScope(rawValue: role.scope) ?? .own, mfaRequired: role.mfaRequired)
@@ -78,6 +82,23 @@ public struct TenantMembersApplier: Sendable {
             }
         }
         return created
+    }
+
+    /// Creates the team, or brings its name and description in line; audited when something changed.
+    private func applyTeam(_ team: TenantTeamDefinition, tenant: TenantID, on connection: PostgresConnection) async throws {
+        let logger = identity.database.logger
+        let rows = try await connection.query("""
+            INSERT INTO teams (tenant_id, key, name, description)
+            VALUES (\(tenant.rawValue), \(team.key), \(team.name), \(team.description))
+            ON CONFLICT (tenant_id, key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, updated_at = now()
+            WHERE teams.name IS DISTINCT FROM EXCLUDED.name OR teams.description IS DISTINCT FROM EXCLUDED.description
+            RETURNING (xmax = 0)
+            """, logger: logger)
+        for try await inserted in rows.decode(Bool.self) {
+            try await identity.audit.append(AuditEvent(actorKind: .platform, actorID: "tenants apply", action: inserted ? "team.created" : "team.updated",
+                                                       target: "team:\(team.key)", details: ["name": team.name]),
+                                            tenant: tenant, on: connection, logger: logger)
+        }
     }
 
     private func audit(_ action: String, user: UserID, role: String, tenant: TenantID, on connection: PostgresConnection) async throws {

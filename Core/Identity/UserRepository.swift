@@ -22,6 +22,9 @@ public struct UserRepository: Sendable {
         let name = displayName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else { throw IdentityError.invalid("a display name of 1 to 200 characters is required") }
         guard try await roleExists(roleKey, on: connection, logger: logger) else { throw IdentityError.invalid("there is no role '\(roleKey)'") }
+        if let unknown = try await TeamStore(tenant: tenant).missing(teams, on: connection, logger: logger).first {
+            throw IdentityError.invalid("there is no team '\(unknown)' in this workspace")
+        }
         let rows = try await connection.query("""
             INSERT INTO users (tenant_id, email, display_name, password_hash, role_key, status, teams, password_changed_at)
             VALUES (\(tenant.rawValue), \(email), \(name), \(passwordHash), \(roleKey), \(status.rawValue), \(teams),

@@ -18,6 +18,8 @@ public struct TenantDefinition: Sendable, Equatable {
     public var settings: [String: String]
     /// Users to create when missing.
     public var users: [TenantUserDefinition] = []
+    /// Teams (`teams:`), applied before the users that name them.
+    public var teams: [TenantTeamDefinition] = []
     /// Custom roles.
     public var roles: [TenantRoleDefinition] = []
     /// Channel accounts (`channels:`), applied with their secrets read from the environment.

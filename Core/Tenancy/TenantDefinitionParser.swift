@@ -9,7 +9,7 @@ public struct TenantDefinitionParser: Sendable {
     static let topLevelKeys: Set<String> = [
         "slug", "name", "status", "plan", "domains", "branding", "settings", "users", "roles", "teams", "custom_fields", "channels",
     ]
-    static let reservedKeys: Set<String> = ["teams", "custom_fields"]
+    static let reservedKeys: Set<String> = ["custom_fields"]
     static let brandingKeys: Set<String> = ["name", "logo", "colors"]
     static let colorKeys: Set<String> = ["primary", "accent", "background", "text"]
 
@@ -87,7 +87,9 @@ public struct TenantDefinitionParser: Sendable {
             domains: domains, branding: branding, settings: settings
         )
         definition.roles = try TenantMembersParser.roles(top["roles"], reader: reader)
-        definition.users = try TenantMembersParser.users(top["users"], roles: Set(definition.roles.map(\.key)), reader: reader)
+        definition.teams = try TenantMembersParser.teams(top["teams"], reader: reader)
+        definition.users = try TenantMembersParser.users(top["users"], roles: Set(definition.roles.map(\.key)),
+                                                         teams: Set(definition.teams.map(\.key)), reader: reader)
         definition.channels = try TenantChannelsParser.channels(top["channels"], reader: reader)
         return definition
     }

@@ -18,6 +18,22 @@ public struct TenantUserDefinition: Sendable, Equatable {
     }
 }
 
+/// A team listed in a tenant file (`teams:`): created when missing, its name and description kept in line.
+public struct TenantTeamDefinition: Sendable, Equatable {
+    /// The key users and tickets refer to.
+    public var key: String
+    /// Display name (the key when not given).
+    public var name: String
+    public var description: String
+
+    /// Creates a definition.
+    public init(key: String, name: String, description: String = "") {
+        self.key = key
+        self.name = name
+        self.description = description
+    }
+}
+
 /// A custom role listed in a tenant file.
 public struct TenantRoleDefinition: Sendable, Equatable {
     /// Role key.

@@ -5,6 +5,35 @@ enum TenantMembersParser {
     static let userKeys: Set<String> = ["email", "name", "role", "teams"]
     static let roleKeys: Set<String> = ["key", "name", "permissions", "scope", "mfa_required"]
     static let builtInRoles: Set<String> = ["owner", "admin", "supervisor", "agent", "viewer"]
+    static let teamKeys: Set<String> = ["key", "name", "description"]
+
+    /// `teams:` entries: a key alone (`- emea`) or a mapping with key, name and description.
+    static func teams(_ node: Node?, reader: NodeReader) throws(TenantDefinitionError) -> [TenantTeamDefinition] {
+        guard let node else { return [] }
+        var teams: [TenantTeamDefinition] = []
+        for item in try reader.sequence(node, path: "teams") {
+            let team: TenantTeamDefinition
+            if case .scalar = item {
+                let key = try reader.string(item, path: "teams[]")
+                team = TenantTeamDefinition(key: key, name: key)
+            } else {
+                let map = try reader.mapping(item, path: "teams[]", allowed: teamKeys)
+                let key = try reader.requiredString(map, "key", in: item)
+                let name = try map["name"].map { node throws(TenantDefinitionError) in try reader.string(node, path: "teams[].name") } ?? key
+                let description = try map["description"].map { node throws(TenantDefinitionError) in
+                    try reader.string(node, path: "teams[].description")
+                } ?? ""
+                team = TenantTeamDefinition(key: key, name: name, description: description)
+            }
+            guard Team.isValidKey(team.key) else {
+                throw reader.error(item, "team key '\(team.key)' must be 1-40 of a-z, 0-9, _ or - starting with a letter or digit")
+            }
+            if let problem = Team.problem(name: team.name, description: team.description) { throw reader.error(item, "team '\(team.key)': \(problem)") }
+            guard !teams.contains(where: { $0.key == team.key }) else { throw reader.error(item, "team '\(team.key)' is listed twice") }
+            teams.append(team)
+        }
+        return teams
+    }
 
     static func roles(_ node: Node?, reader: NodeReader) throws(TenantDefinitionError) -> [TenantRoleDefinition] {
         guard let node else { return [] }
@@ -40,7 +69,8 @@ enum TenantMembersParser {
         return roles
     }
 
-    static func users(_ node: Node?, roles custom: Set<String>, reader: NodeReader) throws(TenantDefinitionError) -> [TenantUserDefinition] {
+    static func users(_ node: Node?, roles custom: Set<String>, teams known: Set<String>,
+                      reader: NodeReader) throws(TenantDefinitionError) -> [TenantUserDefinition] {
         guard let node else { return [] }
         var users: [TenantUserDefinition] = []
         for item in try reader.sequence(node, path: "users") {
@@ -55,7 +85,11 @@ enum TenantMembersParser {
             let name = try map["name"].map { node throws(TenantDefinitionError) in try reader.string(node, path: "users[].name") } ?? email
             var teams: [String] = []
             if let list = map["teams"] {
-                for entry in try reader.sequence(list, path: "users[].teams") { teams.append(try reader.string(entry, path: "users[].teams[]")) }
+                for entry in try reader.sequence(list, path: "users[].teams") {
+                    let team = try reader.string(entry, path: "users[].teams[]")
+                    guard known.contains(team) else { throw reader.error(entry, "team '\(team)' is not listed under teams:") }
+                    teams.append(team)
+                }
             }
             users.append(TenantUserDefinition(email: email, name: name, role: role, teams: teams))
         }

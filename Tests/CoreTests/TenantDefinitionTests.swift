@@ -19,6 +19,7 @@ struct TenantDefinitionTests {
         #expect(demo.branding.primaryColor == "#0f766e")
         #expect(demo.branding.logoURL?.hasPrefix("data:image/svg+xml;base64,") == true)
         #expect(demo.domains == ["support.northwind.test"])
+        #expect(demo.teams.map(\.key) == ["emea", "americas"], "the demo's users name these teams")
         #expect(demo.channels.map(\.kind) == ["whatsapp", "webchat", "email"] && demo.channels.first?.secretsEnv.count == 3)
     }
 
@@ -27,7 +28,7 @@ struct TenantDefinitionTests {
         ("slug: demo\nname: X\ncolour: red\n", 3, "unknown key 'colour'"),
         ("slug: Demo_1\nname: X\n", 1, "slug 'Demo_1'"),
         ("name: X\n", 1, "missing required key 'slug'"),
-        ("slug: demo\nname: X\nteams:\n  - support\n", 4, "reserved for a later release"),
+        ("slug: demo\nname: X\ncustom_fields:\n  - support\n", 4, "reserved for a later release"),
         ("slug: demo\nname: X\nchannels:\n  - kind: whatsapp\n    name: WA\n", 4, "needs external_id"),
         ("slug: demo\nname: X\nchannels:\n  - kind: sms\n    name: SMS\n", 4, "kind must be whatsapp"),
         ("slug: demo\nname: X\nchannels:\n  - kind: whatsapp\n    name: WA\n    external_id: '1'\n    secrets_env:\n      password: X\n", 8, "unknown key 'password'"),

@@ -1,5 +1,6 @@
 import Foundation
 import GlavitoCore
+import PostgresNIO
 
 /// Identity services and users for tests: cheap Argon2 parameters (the real ones are tested in the crypto suite),
 /// a fresh master key, and helpers to create users.
@@ -28,7 +29,14 @@ public enum IdentityFixtures {
     ) async throws -> User {
         let hash = try await service.hasher.hash(password)
         return try await service.database.withTenantTransaction(tenant) { connection in
-            try await UserRepository(tenant: tenant).create(
+            // Users join teams that exist: the ones named here are created first, named like their keys.
+            for team in teams {
+                try await connection.query("""
+                    INSERT INTO teams (tenant_id, key, name) VALUES (\(tenant.rawValue), \(team), \(team))
+                    ON CONFLICT (tenant_id, key) DO NOTHING
+                    """, logger: service.database.logger)
+            }
+            return try await UserRepository(tenant: tenant).create(
                 email: email, displayName: email.components(separatedBy: "@")[0], roleKey: role, passwordHash: hash, teams: teams,
                 on: connection, logger: service.database.logger
             )

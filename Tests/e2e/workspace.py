@@ -2,7 +2,7 @@
 
 Usage: workspace.py '<json settings>' [chromium-path]. Settings (made by WorkspaceRig.swift): base (tenant URL),
 fake (fake Graph API URL), phone_number_id, agents [{email, password, name, totp?}], flows (reply, presence,
-template), viewport (desktop | phone), output (screenshot directory), customer (template flow).
+template, fields, email, teams), viewport (desktop | phone), output (screenshot directory), customer (template flow).
 Prints figures as `figure: name=value` lines; exit 0 when every step passed.
 """
 import json
@@ -293,6 +293,79 @@ def flow_fields(browser, settings):
     context.close()
 
 
+def flow_teams(browser, settings):
+    """An admin creates a team at /admin/teams and adds an agent, then a contact field with a pattern at
+    /admin/fields; the agent finds the team among the ticket's choices, and sets the customer's field: an invalid
+    value shows the reason under it, a valid one clears it. The agent moves the ticket to the new team, their second:
+    "My teams" lists it; a custom-field filter narrows the list and a saved view brings it back."""
+    admin, agent = settings["agents"]
+    _, name = new_customer(settings, "Vera", "Ich brauche eine Rechnung", prefix="4917")
+    context, page = sign_in(browser, settings, admin)
+    page.goto(f"{settings['base']}/admin/teams")
+    page.fill("#team-key", "vip-desk")
+    page.fill("#team-name", "VIP desk")
+    page.click("#add-team button[type=submit]")
+    row = page.locator("#teams tr[data-team='vip-desk']")
+    expect(row.locator(".member-count")).to_have_text("0")
+    row.locator("select[name=user_id]").select_option(label=agent["name"])
+    row.locator("form[action$='/members'] button[type=submit]").click()
+    expect(page.locator("#teams tr[data-team='vip-desk'] .member-count")).to_have_text("1")
+    page.goto(f"{settings['base']}/admin/fields")
+    page.select_option("#field-entity", "contact")
+    page.fill("#field-key", "customer_no")
+    page.fill("#field-label", "Customer number")
+    page.select_option("#field-type", "text")
+    page.fill("#field-pattern", "C[0-9]{5}")
+    page.click("#add-field button[type=submit]")
+    expect(page.locator("#fields")).to_contain_text("customer_no")
+    page.select_option("#field-entity", "ticket")
+    page.fill("#field-key", "plan")
+    page.fill("#field-label", "Plan")
+    page.select_option("#field-type", "select")
+    page.fill("#field-options", "basic, pro")
+    page.click("#add-field button[type=submit]")
+    expect(page.locator("#fields")).to_contain_text("plan")
+    context.close()
+    context, page = sign_in(browser, settings, agent)
+    open_ticket(page, name)
+    unfold_details(page)
+    expect(page.locator("#ticket-team option", has_text="VIP desk")).to_have_count(1)
+    if page.locator("#customer-toggle").is_visible():
+        page.click("#customer-toggle")
+    page.fill("#contact-field-customer_no", "123")
+    page.locator("#contact-field-customer_no").blur()
+    expect(page.locator("#contact-field-error-customer_no")).to_have_text("Customer number must match the pattern C[0-9]{5}")
+    shot(page, settings, "contact-field-refused")
+    page.fill("#contact-field-customer_no", "C12345")
+    page.locator("#contact-field-customer_no").blur()
+    expect(page.locator("#contact-field-error-customer_no")).to_have_text("")
+    # The agent is in emea and vip-desk: "My teams" shows the tickets of both, not only the first team's.
+    page.select_option("#ticket-team", "vip-desk")
+    expect(page.locator("#toast")).to_contain_text("Team: VIP desk")
+    expect(page.locator("#filter-team option", has_text="VIP desk")).to_have_count(1)
+    page.click("#view-teams")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
+    # A custom-field filter in the inbox, kept by a saved view.
+    page.select_option("#field-plan", "pro")
+    expect(page.locator("#toast")).to_contain_text("Plan saved")
+    page.select_option("#filter-field", "plan")
+    page.select_option("#filter-field-value", "basic")
+    expect(page.locator("#ticket-list li.empty")).to_have_text("No tickets here.")
+    page.select_option("#filter-field-value", "pro")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
+    page.fill("#saved-filter-name", "Pro plan")
+    page.click("#save-filter")
+    chip = page.locator("#saved-filters .saved-filter button.apply", has_text="Pro plan")
+    expect(chip).to_have_count(1)
+    page.click("#view-all")
+    page.select_option("#filter-field", "")
+    chip.click()
+    expect(page.locator("#filter-field-value")).to_have_value("pro")
+    expect(page.locator("#view-teams")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#ticket-list li", has_text=name)).to_have_count(1)
+    context.close()
+
+
 def flow_email(browser, settings):
     """A customer's email (with quoted history) arrives over SMTP: the agent sees subject, sender, the thread rule and
     the quote folded away, and replies with a Cc from the composer's email fields."""
@@ -396,7 +469,8 @@ def flow_email(browser, settings):
 
 
 def main(settings, chromium):
-    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields, "email": flow_email}
+    flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields, "email": flow_email,
+             "teams": flow_teams}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for name in settings["flows"]:

@@ -101,11 +101,17 @@ struct ContactContinuityTests {
             } while next != nil
             #expect(seen.count == 7 && Set(seen).count == 7)
             let target = seen[2]
+            // Tickets name teams that exist (docs/workspace.md, "Teams").
+            try await rig.db(channel.tenant) { connection in
+                _ = try await connection.query("""
+                    INSERT INTO teams (tenant_id, key, name) VALUES (\(channel.tenant.rawValue), 'support', 'Support')
+                    """, logger: TestDatabases.logger)
+            }
             let changed = try await rig.api(.PATCH, "/api/v1/tickets/\(target)", channel, headers: key,
-                                            json: #"{"status":"pending","priority":"low","tags":["Billing","vip"],"team":"Support"}"#)
+                                            json: #"{"status":"pending","priority":"low","tags":["Billing","vip"],"team":"support"}"#)
             #expect(changed.status == 200, "\(changed.body)")
             #expect(changed.json["tags"] as? [String] == ["billing", "vip"])
-            let filtered = try await rig.api(.GET, "/api/v1/tickets?status=pending&tag=billing&team=Support&channel=whatsapp", channel, headers: key)
+            let filtered = try await rig.api(.GET, "/api/v1/tickets?status=pending&tag=billing&team=support&channel=whatsapp", channel, headers: key)
             #expect((filtered.json["tickets"] as? [[String: Any]])?.map { $0["id"] as? String } == [Optional(target)])
             #expect(try await rig.count(channel.tenant, "SELECT count(*)::int FROM events WHERE type IN ('ticket.status_changed', 'ticket.assigned', 'ticket.updated')") == 3)
             for bad in ["status=maybe", "assignee=nobody", "after=garbage", "limit=0", "updated_since=yesterday"] {

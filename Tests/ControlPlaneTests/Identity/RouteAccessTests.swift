@@ -33,6 +33,8 @@ struct RouteAccessTests {
         ("/admin/fields", [200, 200, 403, 403, 403]),
         ("/admin/canned-responses", [200, 200, 403, 403, 403]),
         ("/admin/branding", [200, 200, 403, 403, 403]),
+        ("/admin/teams", [200, 200, 403, 403, 403]),
+        ("/api/v1/teams", [200, 200, 200, 200, 200]),
     ]
 
     @Test("each built-in role against a table of routes, and a custom role")

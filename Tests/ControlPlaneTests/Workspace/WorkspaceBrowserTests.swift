@@ -42,6 +42,14 @@ struct WorkspaceBrowserTests {
         }
     }
 
+    @Test("an admin creates a team and a contact field; the agent's invalid customer value is refused, a valid one saved; My teams and a field filter")
+    func teamsAndContactField() async throws {
+        try await WorkspaceRig.with { rig in
+            let result = try await rig.run(["teams"], viewport: "desktop")
+            #expect(result.status == 0, "\(result.output)")
+        }
+    }
+
     @Test("an email arrives over SMTP: the agent sees subject, sender and thread rule with the quote folded away, and replies with a Cc",
           arguments: ["desktop", "phone"])
     func emailTicket(viewport: String) async throws {

@@ -19,6 +19,11 @@ struct TenantMembersParserTests {
                 permissions: [tickets.read, audit.read]
                 scope: teams
                 mfa_required: true
+            teams:
+              - emea
+              - key: apac
+                name: Asia-Pacific
+                description: Sydney and Singapore
             users:
               - email: Boss@Acme.test
                 name: Boss
@@ -28,6 +33,8 @@ struct TenantMembersParserTests {
                 teams: [emea]
             """)
         #expect(definition.roles == [TenantRoleDefinition(key: "qa", name: "Quality", permissions: ["tickets.read", "audit.read"], scope: "teams", mfaRequired: true)])
+        #expect(definition.teams == [TenantTeamDefinition(key: "emea", name: "emea"),
+                                     TenantTeamDefinition(key: "apac", name: "Asia-Pacific", description: "Sydney and Singapore")])
         #expect(definition.users == [TenantUserDefinition(email: "boss@acme.test", name: "Boss", role: "owner"),
                                      TenantUserDefinition(email: "q@acme.test", name: "q@acme.test", role: "qa", teams: ["emea"])])
     }
@@ -37,6 +44,9 @@ struct TenantMembersParserTests {
         ("roles:\n  - key: x\n    permissions: [tickets.fly]\n", 3, "tickets.fly"),
         ("users:\n  - email: not-an-email\n", 2, "not-an-email"),
         ("roles:\n  - key: owner\n", 2, "owner"),
+        ("users:\n  - email: a@b.test\n    teams: [emea]\n", 3, "not listed under teams:"),
+        ("teams:\n  - Not A Key\n", 2, "team key 'Not A Key'"),
+        ("teams:\n  - emea\n  - key: emea\n", 3, "listed twice"),
     ])
     func errors(tail: String, line: Int, mentions: String) {
         do {

@@ -10,6 +10,8 @@ const main = document.getElementById('ws-main');
 const status = document.getElementById('live-status');
 let agents = [];
 let fields = [];
+let contactFields = [];
+let teams = [];
 let current = null;
 
 const live = new Live({
@@ -50,7 +52,7 @@ const inbox = new Inbox(inboxPane, { onOpen: (id) => open(id, true) });
 async function open(id, push) {
   if (current?.id === id) { showTicket(); return; }
   current?.close();
-  current = id ? new TicketView(ticketPane, id, { agents, fields, onBack: () => back(), onChanged: () => inbox.loadCounts() }) : null;
+  current = id ? new TicketView(ticketPane, id, { agents, fields, contactFields, teams, onBack: () => back(), onChanged: () => inbox.loadCounts() }) : null;
   if (push) history.pushState({ id }, '', id ? `/app/tickets/${id}` : '/app');
   live.setTopics(topics());
   inbox.select(id);
@@ -126,9 +128,12 @@ async function start() {
   live.setTopics(topics());
   const loading = inbox.load();
   try {
-    [agents, fields] = await Promise.all([api('GET', '/api/v1/workspace/agents').then((answer) => answer.agents),
-      api('GET', '/api/v1/ticket-fields').then((answer) => answer.fields)]);
-    inbox.setAgents(agents);
+    [agents, fields, teams] = await Promise.all([api('GET', '/api/v1/workspace/agents').then((answer) => answer.agents),
+      api('GET', '/api/v1/ticket-fields').then((answer) => answer.fields),
+      api('GET', '/api/v1/teams').then((answer) => answer.teams)]);
+    // Contact fields need contacts.read; without it the sidebar shows none.
+    contactFields = await api('GET', '/api/v1/contact-fields').then((answer) => answer.fields).catch(() => []);
+    inbox.setAgents(agents, teams, fields);
   } catch (error) { announce(error.message, true); }
   await loading;
   const id = ticketFromPath();

@@ -1,4 +1,5 @@
-// The inbox: views (mine, unassigned, my teams, all) with counts, filters, keyset pages, and live updates.
+// The inbox: views (mine, unassigned, my teams, all) with counts, filters (a custom field's value among them),
+// keyset pages, and live updates.
 import { api, boot, can, el, timeLabel, channelBadge, debounce, announce } from './api.js';
 
 const views = [
@@ -24,12 +25,17 @@ export class Inbox {
     this.render();
   }
 
+  // The list request, or null when the view and filters cannot match anything (a team filter outside my teams).
   query(after) {
     const params = new URLSearchParams({ limit: '50' });
     if (this.view === 'mine') params.set('assignee', 'me');
     if (this.view === 'unassigned') params.set('assignee', 'none');
-    if (this.view === 'teams' && boot.teams.length) params.set('team', boot.teams[0]);
-    for (const [name, value] of Object.entries(this.filters)) if (value) params.set(name, value);
+    // "My teams" is every team of the agent (`team` repeated); a team filter narrows it to one of them.
+    let teams = this.view === 'teams' ? boot.teams : [];
+    if (this.filters.team) teams = this.view === 'teams' ? teams.filter((key) => key === this.filters.team) : [this.filters.team];
+    if (this.view === 'teams' && !teams.length) return null;
+    for (const key of teams) params.append('team', key);
+    for (const [name, value] of Object.entries(this.filters)) if (value && name !== 'team') params.set(name, value);
     if (after) params.set('after', after);
     return `/api/v1/tickets?${params}`;
   }
@@ -39,7 +45,8 @@ export class Inbox {
     // Loads can overlap (a filter change, a bulk action, live events): only the latest one may draw the list.
     const sequence = (this.loadSequence = (this.loadSequence || 0) + 1);
     try {
-      const page = await api('GET', this.query());
+      const path = this.query();
+      const page = path ? await api('GET', path) : { tickets: [], contacts: {}, next: null };
       if (sequence !== this.loadSequence) return;
       this.tickets = new Map(page.tickets.map((ticket) => [ticket.id, ticket]));
       this.contacts = { ...this.contacts, ...page.contacts };
@@ -54,8 +61,9 @@ export class Inbox {
   }
 
   async more() {
-    if (!this.next) return;
-    const page = await api('GET', this.query(this.next));
+    const path = this.next && this.query(this.next);
+    if (!path) return;
+    const page = await api('GET', path);
     for (const ticket of page.tickets) this.tickets.set(ticket.id, ticket);
     this.contacts = { ...this.contacts, ...page.contacts };
     this.next = page.next;
@@ -84,6 +92,9 @@ export class Inbox {
     if (f.q && !f.q.toLowerCase().split(/\s+/).every((word) => ticket.subject.toLowerCase().includes(word))) return false;
     if (this.view === 'mine') return ticket.assignee_id === boot.user.id;
     if (this.view === 'unassigned') return !ticket.assignee_id;
+    for (const [name, value] of Object.entries(f)) {
+      if (value && name.startsWith('field.') && String(ticket.custom_fields?.[name.slice(6)] ?? '') !== value) return false;
+    }
     if (this.view === 'teams') return boot.teams.includes(ticket.team);
     return true;
   }
@@ -142,11 +153,12 @@ export class Inbox {
       onchange: change('tag'), size: 8 });
     this.assigneeSelect = select('assignee', 'Assignee', [['', 'Anyone']]);
     this.teamSelect = select('team', 'Team', [['', 'Any team']]);
+    this.fieldFilter = el('span', { class: 'field-filter' });
     const filters = el('div', { class: 'filters' }, search,
       select('status', 'Status', [['', 'Any status'], ['open', 'Open'], ['pending', 'Pending'], ['snoozed', 'Snoozed'], ['resolved', 'Resolved'], ['closed', 'Closed']]),
       select('channel', 'Channel', [['', 'All channels'], ['whatsapp', 'WhatsApp'], ['instagram', 'Instagram'], ['webchat', 'Web chat'], ['email', 'Email']]),
       select('priority', 'Priority', [['', 'Any priority'], ['urgent', 'Urgent'], ['high', 'High'], ['normal', 'Normal'], ['low', 'Low']]),
-      this.assigneeSelect, this.teamSelect, tag);
+      this.assigneeSelect, this.teamSelect, tag, this.fieldFilter);
     this.list = el('ul', { id: 'ticket-list', class: 'ticket-list', 'aria-label': 'Tickets' });
     this.moreButton = el('button', { type: 'button', class: 'more', id: 'load-more', hidden: true, onclick: () => this.more() }, 'Load more');
     this.bulk = el('div', { class: 'bulk', id: 'bulk', role: 'region', 'aria-label': 'Bulk actions', hidden: true });
@@ -157,20 +169,52 @@ export class Inbox {
     if (!boot.teams.length) this.pane.querySelector('#view-teams').disabled = true;
   }
 
-  setAgents(agents) {
+  setAgents(agents, teams = [], fields = []) {
     this.agents = agents;
+    this.teams = teams;
+    this.fields = fields;
     this.fillAgentOptions();
   }
 
-  // The assignee and team choices (the filter row is drawn again on every view change).
+  // The assignee, team and custom-field choices (the filter row is drawn again on every view change).
   fillAgentOptions() {
     const agents = this.agents || [];
     const select = this.assigneeSelect.querySelector('select');
     for (const agent of agents) select.append(el('option', { value: agent.id, selected: this.filters.assignee === agent.id }, agent.name));
     const teams = this.teamSelect.querySelector('select');
-    for (const name of [...new Set(agents.flatMap((agent) => agent.teams || []))].sort()) {
-      teams.append(el('option', { value: name, selected: this.filters.team === name }, name));
+    for (const team of this.teams || []) teams.append(el('option', { value: team.key, selected: this.filters.team === team.key }, team.name));
+    this.renderFieldFilter();
+  }
+
+  // A custom field and the value it must have (`field.<key>=<value>` in the list request; kept by saved filters).
+  renderFieldFilter() {
+    const fields = this.fields || [];
+    if (!fields.length) { this.fieldFilter.replaceChildren(); return; }
+    const active = Object.keys(this.filters).find((name) => name.startsWith('field.') && this.filters[name]);
+    const current = fields.find((field) => `field.${field.key}` === active);
+    const clear = () => { for (const name of Object.keys(this.filters)) if (name.startsWith('field.')) delete this.filters[name]; };
+    const choose = el('select', { id: 'filter-field', 'aria-label': 'Custom field', onchange: (event) => {
+      const had = Boolean(active);
+      clear();
+      this.pendingField = event.target.value;
+      this.renderFieldFilter();
+      if (had) this.load();
+    } }, el('option', { value: '' }, 'Any field'),
+    fields.map((field) => el('option', { value: field.key, selected: (current?.key || this.pendingField) === field.key }, field.label)));
+    const key = current?.key || this.pendingField;
+    const field = fields.find((candidate) => candidate.key === key);
+    let value = null;
+    if (field) {
+      const set = (event) => { clear(); if (event.target.value.trim()) this.filters[`field.${field.key}`] = event.target.value.trim(); this.load(); };
+      const currentValue = this.filters[`field.${field.key}`] || '';
+      const options = field.type === 'select' ? field.options : field.type === 'boolean' ? ['true', 'false'] : null;
+      value = options
+        ? el('select', { id: 'filter-field-value', 'aria-label': `${field.label} is`, onchange: set }, el('option', { value: '' }, 'Any value'),
+          options.map((option) => el('option', { value: option, selected: option === currentValue }, option)))
+        : el('input', { id: 'filter-field-value', type: field.type === 'number' ? 'number' : field.type === 'date' ? 'date' : 'text',
+          'aria-label': `${field.label} is`, placeholder: field.label, value: currentValue, size: 10, onchange: set });
     }
+    this.fieldFilter.replaceChildren(choose, value || '');
   }
 
   // Saved filters: the agent's own, as buttons that bring back a view with its filters; "Save view" names the current one.
@@ -180,6 +224,7 @@ export class Inbox {
     const apply = (filter) => {
       this.view = filter.view;
       this.filters = { status: '', channel: '', priority: '', team: '', tag: '', q: '', assignee: '', ...filter.filters };
+      this.pendingField = null;
       this.render();
       this.load();
     };

@@ -1,5 +1,7 @@
-// The customer sidebar: identities and how each was linked, custom attributes, the contact's other tickets.
+// The customer sidebar: identities and how each was linked, the contact's custom fields and other attributes, the
+// contact's other tickets.
 import { api, can, el, channelBadge, timeLabel, announce } from './api.js';
+import { contactFieldsView } from './fields.js';
 
 const reasons = {
   first_seen: 'first seen on this channel', seen_with: 'seen in the same message', matched_phone: 'matched by phone number',
@@ -19,12 +21,13 @@ function mergeButton(other, currentTicket, onMerged) {
   } }, 'Merge here');
 }
 
-export function sidebarView(detail, currentTicket, { onMerged, lastMove, onUndo } = {}) {
+export function sidebarView(detail, currentTicket, { onMerged, lastMove, onUndo, contactFields = [], onContactSaved } = {}) {
   const { contact } = detail;
   const identities = el('ul', { class: 'identities', id: 'identities' }, (contact.identities || []).map((identity) => el('li', {},
     el('span', { class: 'kind' }, kinds[identity.kind] || identity.kind), ' ', el('span', { class: 'value' }, identity.value),
     el('small', { class: 'reason' }, reasons[identity.link_reason] || identity.link_reason))));
-  const attributes = Object.entries(contact.attributes || {});
+  const defined = new Set(contactFields.map((field) => field.key));
+  const attributes = Object.entries(contact.attributes || {}).filter(([key]) => !defined.has(key));
   const others = el('ul', { class: 'other-tickets', id: 'other-tickets' }, el('li', { class: 'empty' }, 'Loading…'));
   api('GET', `/api/v1/tickets?contact=${contact.id}&limit=20`).then((page) => {
     const list = page.tickets.filter((ticket) => ticket.id !== currentTicket);
@@ -36,6 +39,8 @@ export function sidebarView(detail, currentTicket, { onMerged, lastMove, onUndo 
   return [
     el('h2', {}, contact.display_name || 'Customer'),
     el('h3', {}, 'Identities'), identities,
+    contactFields.length ? el('h3', {}, 'Fields') : null,
+    contactFieldsView(contact, contactFields, onContactSaved),
     el('h3', {}, 'Attributes'),
     attributes.length ? el('dl', { class: 'attributes' }, attributes.map(([key, value]) => [el('dt', {}, key),
       el('dd', {}, typeof value === 'object' ? JSON.stringify(value) : String(value))])) : el('p', { class: 'empty' }, 'None'),
@@ -44,5 +49,5 @@ export function sidebarView(detail, currentTicket, { onMerged, lastMove, onUndo 
       try { await api('POST', `/api/v1/ticket-moves/${lastMove.id}/undo`); announce('Merge undone'); onUndo?.(); } catch (error) { announce(error.message, true); }
     } }, 'Undo the last merge') : null,
     others,
-  ];
+  ].filter(Boolean);
 }

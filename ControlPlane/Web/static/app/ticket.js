@@ -8,11 +8,13 @@ import { sidebarView } from './sidebar.js';
 import { fieldsView } from './fields.js';
 
 export class TicketView {
-  constructor(pane, id, { agents, fields, onBack, onChanged }) {
+  constructor(pane, id, { agents, fields, contactFields, teams, onBack, onChanged }) {
     this.pane = pane;
     this.id = id;
     this.agents = agents;
     this.fields = fields || [];
+    this.contactFields = contactFields || [];
+    this.teams = teams || [];
     this.onBack = onBack;
     this.onChanged = onChanged;
     this.names = Object.fromEntries(agents.map((agent) => [agent.id, agent.name]));
@@ -43,6 +45,8 @@ export class TicketView {
       onclick: () => { this.side.classList.remove('open'); this.header.querySelector('#customer-toggle')?.setAttribute('aria-expanded', 'false'); } }, '×');
     this.side.replaceChildren(close, ...sidebarView(detail, this.id, {
       lastMove: this.lastMove,
+      contactFields: this.contactFields,
+      onContactSaved: (contact) => { this.detail.contact = contact; },
       onMerged: (move) => { this.lastMove = move; this.reloadTicket(); this.reloadMessages(); },
       onUndo: () => { this.lastMove = null; this.reloadTicket(); this.reloadMessages(); },
     }));
@@ -105,9 +109,12 @@ export class TicketView {
     const assignee = choose('ticket-assignee', 'Assignee', ticket.assignee_id || '',
       [['', 'Unassigned'], ...this.agents.map((agent) => [agent.id, agent.name])],
       (value) => patch({ assignee_id: value || null }, value ? `Assigned to ${this.names[value]}` : 'Unassigned'), !can('tickets.assign'));
-    const teamNames = [...new Set([...this.agents.flatMap((agent) => agent.teams || []), ...(ticket.team ? [ticket.team] : [])])].sort();
-    const team = choose('ticket-team', 'Team', ticket.team || '', [['', 'No team'], ...teamNames.map((name) => [name, name])],
-      (value) => patch({ team: value || null }, value ? `Team: ${value}` : 'No team'), !can('tickets.assign'));
+    // The tenant's teams (GET /api/v1/teams); a key no team has any more (a deleted team's) stays visible as it is.
+    const teamName = Object.fromEntries(this.teams.map((t) => [t.key, t.name]));
+    const teamOptions = this.teams.map((t) => [t.key, t.name]);
+    if (ticket.team && !teamName[ticket.team]) teamOptions.push([ticket.team, ticket.team]);
+    const team = choose('ticket-team', 'Team', ticket.team || '', [['', 'No team'], ...teamOptions],
+      (value) => patch({ team: value || null }, value ? `Team: ${teamName[value] || value}` : 'No team'), !can('tickets.assign'));
     const tags = el('input', { id: 'ticket-tags', type: 'text', value: ticket.tags.join(', '), 'aria-label': 'Tags, separated by commas',
       placeholder: 'tags', disabled: !can('tickets.reply') || undefined,
       onchange: (event) => patch({ tags: event.target.value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) }, 'Tags saved') });
