@@ -1,7 +1,9 @@
 // The composer: reply on the ticket's channel (with a preview of how it will look there), internal notes, the
-// WhatsApp/Instagram customer-service window with its countdown, and templates once the window has closed.
+// WhatsApp/Instagram customer-service window with its countdown, templates once the window has closed, and files
+// (email: any number; WhatsApp: one, the text as its caption; Instagram: any number, sent after the text).
 import { api, boot, can, el, debounce, announce, channelNames } from './api.js';
 import { EmailFields } from './email.js';
+import { readFiles } from './files.js';
 
 export class Composer {
   constructor(ticket, { onSent, onTyping }) {
@@ -36,8 +38,11 @@ export class Composer {
       }).catch(() => { this.canned.hidden = true; });
     }
     this.email = new EmailFields();
+    this.mediaFiles = el('input', { type: 'file', id: 'media-files', 'aria-label': 'Attach a file',
+      accept: 'image/jpeg,image/png,audio/*,video/mp4,video/3gpp,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx' });
+    this.mediaBox = el('div', { class: 'media-fields', hidden: true }, this.mediaFiles);
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
-      el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.templateBox, this.text, this.previewBox,
+      el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.mediaBox, this.templateBox, this.text, this.previewBox,
       el('div', { class: 'composer-bottom' }, this.canned, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
     this.refreshPreview = debounce(() => this.preview(), 250);
     if (!can('tickets.reply')) { this.text.disabled = true; this.sendButton.disabled = true; }
@@ -58,9 +63,18 @@ export class Composer {
     this.channelSelect.hidden = choices.length < 2;
     this.window = windows.find((w) => w.channel_account_id === this.account) || windows.find((w) => w.channel === this.channel);
     this.email.show(this.channel === 'email' && this.mode !== 'note');
+    this.showMedia();
     clearInterval(this.countdown);
     this.tick();
     this.countdown = setInterval(() => this.tick(), 1000);
+  }
+
+  // The file picker of a WhatsApp or Instagram reply (one file on WhatsApp, several on Instagram).
+  showMedia() {
+    const messaging = ['whatsapp', 'instagram'].includes(this.channel);
+    this.mediaBox.hidden = !messaging || this.mode === 'note' || this.freeTextAllowed === false;
+    this.mediaFiles.multiple = this.channel === 'instagram';
+    this.mediaFiles.setAttribute('aria-label', this.channel === 'instagram' ? 'Attach files' : 'Attach a file (the text is its caption)');
   }
 
   // Whether free text may go out now on the reply channel.
@@ -94,6 +108,7 @@ export class Composer {
       this.text.placeholder = freeTextAllowed ? (this.mode === 'note' ? 'Write an internal note… (Ctrl+Enter saves)' : 'Write a reply… (Ctrl+Enter sends)')
         : 'The customer-service window has closed: free text cannot be sent. Choose a template.';
       this.templateBox.hidden = freeTextAllowed;
+      this.showMedia();
       if (!freeTextAllowed) this.loadTemplates();
     }
   }
@@ -101,6 +116,7 @@ export class Composer {
   setMode(mode) {
     this.mode = mode;
     this.email.show(this.channel === 'email' && mode !== 'note');
+    this.showMedia();
     for (const button of this.tabs.querySelectorAll('button')) button.setAttribute('aria-selected', String(button.id === `mode-${mode}`));
     this.element.classList.toggle('note-mode', mode === 'note');
     this.sendButton.textContent = mode === 'note' ? 'Save note' : 'Send';
@@ -174,9 +190,10 @@ export class Composer {
     if (this.mode === 'note') body = { type: 'note', text: this.text.value };
     else if (this.freeTextAllowed) {
       body = { type: 'text', text: this.text.value, channel_account_id: this.account || undefined };
-      if (this.channel === 'email') {
-        try { Object.assign(body, await this.email.values()); } catch (error) { announce(`Could not read the files: ${error.message}`, true); return; }
-      }
+      try {
+        if (this.channel === 'email') Object.assign(body, await this.email.values());
+        else if (!this.mediaBox.hidden && this.mediaFiles.files.length) body.attachments = await readFiles(this.mediaFiles.files);
+      } catch (error) { announce(`Could not read the files: ${error.message}`, true); return; }
     }
     else {
       const template = this.templates?.[Number(this.templateSelect?.value)];
@@ -184,14 +201,14 @@ export class Composer {
       body = { type: 'template', channel_account_id: this.account || undefined,
         template: { name: template.name, language: template.language, parameters: this.parameterInputs.map((input) => input.value) } };
     }
-    if ((body.type !== 'template') && !body.text.trim()) return;
+    if ((body.type !== 'template') && !body.text.trim() && !body.attachments?.length) return;
     this.busy = true;
     this.sendButton.disabled = true;
     try {
       await api('POST', `/api/v1/tickets/${this.ticket}/messages`, body);
       if (body.type === 'template') this.templateSelect.value = '', this.renderParameters();
       else this.text.value = '';
-      if (body.type === 'text') this.email.clear();
+      if (body.type === 'text') { this.email.clear(); this.mediaFiles.value = ''; }
       this.previewBox.replaceChildren();
       announce(body.type === 'note' ? 'Note saved' : 'Reply queued');
       this.onSent();
