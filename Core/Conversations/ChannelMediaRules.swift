@@ -3,7 +3,8 @@ import Foundation
 /// Which files WhatsApp and Instagram take from a business, by the type sniffed from the bytes (a claimed type is
 /// only used to tell Office documents apart inside a zip container), and how large each kind may be: WhatsApp
 /// Cloud API "Supported media types" (images JPEG/PNG up to 5 MB, audio and video up to 16 MB, documents up to
-/// 100 MB) and the Instagram Messaging Send API (images up to 8 MB, audio, video and PDF files up to 25 MB).
+/// 100 MB) and the Instagram Messaging Send API (images up to 8 MB, audio, video and PDF files up to 25 MB). Web
+/// chat takes what its widget shows: PNG, JPEG and WebP images and PDF documents up to 10 MB.
 public enum ChannelMediaRules {
     /// A file the channel takes: what kind of message it makes and the type to declare.
     public struct Accepted: Sendable, Equatable {
@@ -32,6 +33,16 @@ public enum ChannelMediaRules {
         (.audio, ["audio/aac", "audio/mp4", "audio/wav"], 25 * 1_000_000),
         (.file, ["application/pdf"], 25 * 1_000_000),
     ]
+
+    static let webchat: [(kind: MessageContentType, types: Set<String>, bytes: Int)] = [
+        (.image, ["image/jpeg", "image/png", "image/webp"], 10 * 1_000_000),
+        (.document, ["application/pdf"], 10 * 1_000_000),
+    ]
+
+    /// The kind of web chat attachment `attachment` (stored) makes, or ``ConversationError/unsupported(_:)``.
+    public static func webchat(_ attachment: OutboundAttachment) throws -> Accepted {
+        try check(attachment, webchat, channel: "web chat")
+    }
 
     /// The kind of WhatsApp message `attachment` (stored) makes, or ``ConversationError/unsupported(_:)`` saying why not.
     public static func whatsapp(_ attachment: OutboundAttachment) throws -> Accepted {

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The shapes of a reply that go beyond text: WhatsApp reply buttons and files on WhatsApp and Instagram.
+/// The shapes of a reply that go beyond text: WhatsApp reply buttons and files on WhatsApp, Instagram and web chat.
 extension OutboundComposer {
     /// The stored content of an `interactive` reply.
     struct Interactive: Encodable {
@@ -70,11 +70,11 @@ extension OutboundComposer {
                 }
             }
             return (accepted.kind, caption, [(attachments[0], accepted)])
-        case .instagram:
-            let accepted = try attachments.map { ($0, try ChannelMediaRules.instagram($0)) }
+        case .instagram, .webchat:
+            let accepted = try attachments.map { ($0, channel == .instagram ? try ChannelMediaRules.instagram($0) : try ChannelMediaRules.webchat($0)) }
             return (caption == nil ? accepted[0].1.kind : .text, caption, accepted)
         default:
-            throw ConversationError.unsupported("attachments are sent on email, WhatsApp and Instagram")
+            throw ConversationError.unsupported("attachments are sent on email, WhatsApp, Instagram and web chat")
         }
     }
 

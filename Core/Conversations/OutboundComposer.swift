@@ -57,9 +57,6 @@ public struct OutboundComposer: Sendable {
         let account = try await ChannelAccountStore(tenant: tenant, keyRing: keyRing).get(accountID, on: connection, logger: logger)
         guard account.enabled else { throw ConversationError.conflict("the channel account \(account.name) is disabled") }
         let attachments = request.attachments ?? []
-        if !attachments.isEmpty, account.kind == .webchat {
-            throw ConversationError.unsupported("attachments are sent on email, WhatsApp and Instagram; not yet on web chat")
-        }
         if account.kind == .email {
             let total = attachments.reduce(0) { $0 + ($1.size ?? 0) }
             guard total <= OutboundAttachment.maximumBytes else {

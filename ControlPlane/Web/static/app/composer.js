@@ -1,6 +1,6 @@
 // The composer: reply on the ticket's channel (with a preview of how it will look there), internal notes, the
 // WhatsApp/Instagram customer-service window with its countdown, templates once the window has closed, and files
-// (email: any number; WhatsApp: one, the text as its caption; Instagram: any number, sent after the text).
+// (email: any number; WhatsApp: one, the text as its caption; Instagram and web chat: several, after the text).
 import { api, boot, can, el, debounce, announce, channelNames } from './api.js';
 import { EmailFields } from './email.js';
 import { readFiles } from './files.js';
@@ -40,6 +40,7 @@ export class Composer {
     this.email = new EmailFields();
     this.mediaFiles = el('input', { type: 'file', id: 'media-files', 'aria-label': 'Attach a file',
       accept: 'image/jpeg,image/png,audio/*,video/mp4,video/3gpp,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx' });
+    this.mediaAccept = this.mediaFiles.accept;
     this.mediaBox = el('div', { class: 'media-fields', hidden: true }, this.mediaFiles);
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
       el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.mediaBox, this.templateBox, this.text, this.previewBox,
@@ -69,12 +70,14 @@ export class Composer {
     this.countdown = setInterval(() => this.tick(), 1000);
   }
 
-  // The file picker of a WhatsApp or Instagram reply (one file on WhatsApp, several on Instagram).
+  // The file picker of a WhatsApp, Instagram or web chat reply (one file on WhatsApp, several elsewhere); what each
+  // channel takes is checked by the server (docs/conversations.md, "Replies").
   showMedia() {
-    const messaging = ['whatsapp', 'instagram'].includes(this.channel);
+    const messaging = ['whatsapp', 'instagram', 'webchat'].includes(this.channel);
     this.mediaBox.hidden = !messaging || this.mode === 'note' || this.freeTextAllowed === false;
-    this.mediaFiles.multiple = this.channel === 'instagram';
-    this.mediaFiles.setAttribute('aria-label', this.channel === 'instagram' ? 'Attach files' : 'Attach a file (the text is its caption)');
+    this.mediaFiles.multiple = this.channel !== 'whatsapp';
+    this.mediaFiles.accept = this.channel === 'webchat' ? 'image/jpeg,image/png,image/webp,application/pdf' : this.mediaAccept;
+    this.mediaFiles.setAttribute('aria-label', this.channel === 'whatsapp' ? 'Attach a file (the text is its caption)' : 'Attach files');
   }
 
   // Whether free text may go out now on the reply channel.
