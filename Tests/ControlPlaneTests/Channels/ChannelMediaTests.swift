@@ -216,6 +216,38 @@ struct ChannelMediaTests {
         }
     }
 
+    @Test("a customer's WhatsApp photo, once downloaded, gets a thumbnail of at most 320 px on its long side")
+    func inboundThumbnail() async throws {
+        try await ChannelRig.with { rig in
+            let channel = try await rig.connect(.whatsapp)
+            let worker = try await rig.startWorker(channel.tenant)
+            defer { worker.send(SIGKILL) }
+            let key = try await rig.key([.ticketsRead], channel)
+            let photo = TestImages.png(width: 480, height: 640)
+            let media = try await rig.fake(.POST, "/_fake/media", ["base64": Data(photo).base64EncodedString(), "mime_type": "image/png"])
+            let mediaID = try #require(media.json["id"] as? String)
+            let webhook = try await rig.fake(.POST, "/_fake/whatsapp/webhook", [
+                "phone_number_id": channel.account.externalID ?? "", "signature": "valid",
+                "contacts": [["profile": ["name": "Jonas"], "wa_id": "4915112340005"]],
+                "messages": [["from": "4915112340005", "id": "wamid.PHOTO\(UInt32.random(in: 0...UInt32.max))",
+                              "timestamp": String(Int(Date().timeIntervalSince1970)), "type": "image",
+                              "image": ["id": mediaID, "mime_type": "image/png", "sha256": media.json["sha256"] as? String ?? ""]]],
+            ])
+            #expect(webhook.json["status"] as? Int == 200, "\(webhook.body)")
+            let ticket = try await ChannelOutboundTests.ticketID(rig, channel, key)
+            var thumbnailURL: String?
+            #expect(try await rig.eventually(timeout: .seconds(60)) {
+                let timeline = try await rig.api(.GET, "/api/v1/tickets/\(ticket)/messages", channel, headers: key)
+                let attachment = ((timeline.json["messages"] as? [[String: Any]])?.first?["attachments"] as? [[String: Any]])?.first
+                thumbnailURL = attachment?["thumbnail_url"] as? String
+                return thumbnailURL != nil && attachment?["thumbnail_state"] as? String == "stored"
+            }, "\(worker.output.suffix(1500))")
+            let (status, _, bytes) = try await Self.download(rig, channel, try #require(thumbnailURL))
+            let size = try #require(TestImages.jpegSize(bytes))
+            #expect(status == 200 && size.width == 240 && size.height == 320, "\(size)")
+        }
+    }
+
     @Test("a corrupt image's thumbnail is marked failed after the job's attempts, and the timeline falls back to the original")
     func corruptThumbnail() async throws {
         try await ChannelRig.with { rig in

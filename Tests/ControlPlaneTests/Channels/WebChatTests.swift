@@ -113,6 +113,7 @@ struct WebChatTests {
             #expect(url.hasPrefix("/attachments/"))
             let served = try await rig.http(.GET, url, server: 0)
             #expect(served.status == 200 && served.contentType == "image/png", "\(served.status) \(served.contentType)")
+            #expect(try await rig.value(Int.self, "SELECT count(*)::int FROM jobs WHERE kind = 'media.thumbnail'") == 1, "the image's thumbnail is queued")
         }
     }
 
@@ -148,6 +149,7 @@ struct WebChatTests {
                 SELECT a.state || ' ' || a.mime_type || ' ' || a.filename || ' ' || m.type || ' ' || m.text FROM attachments a JOIN messages m ON m.id = a.message_id
                 """)
             #expect(stored == "stored image/png screenshot.png image Das Foto")
+            #expect(try await rig.value(String.self, "SELECT thumbnail_state FROM attachments") == "pending", "a thumbnail is queued with the upload")
             let key = try #require(try await rig.value(String.self, "SELECT storage_key FROM attachments"))
             #expect(FileManager.default.fileExists(atPath: rig.attachments.appendingPathComponent(key).path))
 
