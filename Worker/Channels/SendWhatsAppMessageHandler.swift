@@ -44,6 +44,10 @@ struct SendWhatsAppMessageHandler: JobHandler {
             } else if let file = prepared.files.first, let mediaID = mediaIDs.first {
                 var media: [String: Any] = ["id": mediaID]
                 let caption = ChannelFormatter.render(prepared.text, for: .whatsapp)
+                guard caption.count <= OutboundComposer.maximumCaption else {
+                    throw OutboundRefusal(title: "Caption too long",
+                                          detail: "WhatsApp captions take at most \(OutboundComposer.maximumCaption) characters; this is \(caption.count)")
+                }
                 if !caption.isEmpty, file.kind != "audio" { media["caption"] = caption }
                 if file.kind == "document" { media["filename"] = file.filename }
                 body["type"] = file.kind
