@@ -94,7 +94,8 @@ func buildRouter(
     EventsController(database: database).addRoutes(to: secured)
     WebhooksController(identity: identity, settings: config.webhooks).addRoutes(to: secured)
     let conversations = ConversationAPI(identity: identity)
-    TicketsController(api: conversations, storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)))
+    TicketsController(api: conversations, storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory)),
+                      signer: config.identity.masterKey.map { AttachmentURLSigner(masterKey: $0) })
         .addRoutes(to: secured)
     ContactsController(api: conversations).addRoutes(to: secured)
     TicketMovesController(api: conversations).addRoutes(to: secured)

@@ -33,9 +33,12 @@ func buildServiceGroup(
         let graph = GraphAPIClient(client: httpClient)
         let support = OutboundSendSupport(keyRing: keyRing, doubt: .seconds(config.sendDoubtSeconds))
         let storage = LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))
+        let links = ChannelMediaLinks(masterKey: masterKey, publicURL: config.publicURL, baseDomain: config.baseDomain,
+                                      lifetimeSeconds: config.channelMediaURLSeconds)
         handlers = handlers
-            .adding(SendWhatsAppMessageHandler(graph: graph, support: support))
-            .adding(SendInstagramMessageHandler(graph: graph, support: support, keyRing: keyRing))
+            .adding(SendWhatsAppMessageHandler(graph: graph, support: support, storage: storage))
+            .adding(SendInstagramMessageHandler(graph: graph, support: support, keyRing: keyRing, links: links))
+            .adding(MakeThumbnailHandler(storage: storage))
             .adding(DownloadAttachmentHandler(graph: graph, keyRing: keyRing, storage: storage))
             .adding(SyncTemplatesHandler(graph: graph, keyRing: keyRing))
             .adding(SendEmailMessageHandler(keyRing: keyRing, defaultRelay: config.mail.defaultRelay, storage: storage))

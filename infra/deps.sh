@@ -6,7 +6,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config python3-venv curl)
+# libvips-tools: the worker makes image thumbnails with vipsthumbnail (docs/conversations.md, "Thumbnails").
+packages=(postgresql-15 postgresql-contrib libargon2-dev libsodium-dev pkg-config python3-venv curl libvips-tools)
 # The browser tests drive Debian's Chromium through Playwright; the n8n example's Code node runs under Node.js; the
 # MIME parser is compared with Python's email package on CPython's email test corpus (test/test_email/data), which
 # Debian ships separately from python3.

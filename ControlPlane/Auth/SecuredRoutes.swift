@@ -25,14 +25,16 @@ struct SecuredRoutes {
 
     let group: RouterGroup<TenantRequestContext>
     let catalog: RouteAccessCatalog
-    /// The largest body accepted by these routes.
+    /// The largest body accepted by these routes, unless a route names its own (a reply with files).
     static let maximumBodyBytes = 256 * 1024
 
     func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { on(path, .get, access, handler) }
-    func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { on(path, .post, access, handler) }
+    func post(_ path: String, _ access: Access, maximumBody: Int = maximumBodyBytes, _ handler: @escaping Handler) {
+        on(path, .post, access, maximumBody: maximumBody, handler)
+    }
     func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { on(path, .delete, access, handler) }
 
-    func on(_ path: String, _ method: HTTPRequest.Method, _ access: Access, _ handler: @escaping Handler) {
+    func on(_ path: String, _ method: HTTPRequest.Method, _ access: Access, maximumBody: Int = maximumBodyBytes, _ handler: @escaping Handler) {
         catalog.declare(access, method, RouterPath(path).description)
         group.on(RouterPath(path), method: method) { request, context in
             do {
@@ -46,7 +48,7 @@ struct SecuredRoutes {
             var body = ByteBuffer()
             var form: [String: String] = [:]
             if method != .get && method != .head {
-                body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+                body = try await request.collectBody(upTo: maximumBody)
                 if request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
                     form = FormDecoding.fields(String(buffer: body))
                 }

@@ -58,6 +58,8 @@ struct ConversationAPI: Sendable {
             throw notFound(reason)
         } catch IdentityError.conflict(let reason) {
             throw Problem(status: .conflict, type: "conflict", title: "Conflict", detail: reason)
+        } catch ConversationError.unsupported(let reason) {
+            throw Problem(status: .unprocessableContent, type: "unsupported-content", title: "Not accepted by the channel", detail: reason)
         } catch let error as ConversationError {
             throw Problem(status: .unprocessableContent, type: "window-closed", title: "Customer-service window closed", detail: error.description)
         }

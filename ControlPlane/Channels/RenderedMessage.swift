@@ -4,7 +4,18 @@ import GlavitoCore
 /// A timeline message with its text as safe HTML (`html`): customers' WhatsApp formatting rendered by
 /// ``ChannelFormatter/inboundHTML(_:channel:)``, agents' markup (replies and notes) by ``ChannelFormatter/render(_:for:)``.
 struct RenderedMessage: Encodable {
-    let message: Message
+    var message: Message
+
+    /// `message` with a signed `thumbnail_url` on each attachment that has a stored thumbnail.
+    init(message: Message, signer: AttachmentURLSigner? = nil, tenant: TenantID? = nil) {
+        self.message = message
+        guard let signer, let tenant else { return }
+        for index in self.message.attachments.indices {
+            if let thumbnail = self.message.attachments[index].thumbnailID {
+                self.message.attachments[index].thumbnailURL = signer.url(tenant: tenant, attachment: thumbnail).path
+            }
+        }
+    }
 
     enum CodingKeys: String, CodingKey { case html }
 

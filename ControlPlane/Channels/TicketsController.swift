@@ -11,6 +11,8 @@ struct TicketsController {
     let api: ConversationAPI
     /// Where files attached to replies are stored.
     let storage: any AttachmentStorage
+    /// Signs the thumbnail URLs of rendered attachments (none without a master key).
+    let signer: AttachmentURLSigner?
 
     struct Page: Encodable {
         let tickets: [Ticket]
@@ -94,10 +96,11 @@ struct TicketsController {
                 try ConversationAPI.checkScope(try await TicketStore(tenant: principal.tenant).get(id, on: connection, logger: api.logger), principal)
                 return try await MessageStore(tenant: principal.tenant).list(ticket: id, after: after, limit: limit, on: connection, logger: api.logger)
             }
-            return try JSONResponse.encode(Messages(messages: messages.map(RenderedMessage.init),
+            let tenant = try input.requirePrincipal().tenant
+            return try JSONResponse.encode(Messages(messages: messages.map { RenderedMessage(message: $0, signer: signer, tenant: tenant) },
                                                     next: messages.count == limit ? messages.last?.id : nil))
         }
-        routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply)) { request, context, input in
+        routes.post("/api/v1/tickets/:id/messages", .permission(.ticketsReply), maximumBody: OutboundAttachment.maximumRequestBytes) { request, context, input in
             let id = try ConversationAPI.uuid(context)
             var body = try ConversationAPI.decode(OutboundRequest.self, input)
             if let files = body.attachments, !files.isEmpty {

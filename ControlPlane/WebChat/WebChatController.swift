@@ -66,7 +66,8 @@ struct WebChatController {
                 return
             }
             let session = WebChatSession(tenant: tenant.id, account: account, database: identity.database, keyRing: identity.keyRing, hub: hub,
-                                         messages: messages, typing: typing, storage: storage, logger: request.logger)
+                                         messages: messages, typing: typing, storage: storage,
+                                         links: WebChatLinks(masterKey: try identity.config.requireMasterKey(), tenant: tenant.id), logger: request.logger)
             try await session.run(inbound: inbound, outbound: outbound)
         })
     }

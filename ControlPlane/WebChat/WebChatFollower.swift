@@ -12,6 +12,7 @@ struct WebChatFollower: Sendable {
     let database: Database
     let conversation: WebChatConversation
     let state: WebChatVisitorState
+    let links: WebChatLinks
     let logger: Logger
 
     static let replyTypes: Set<String> = ["message.sent", "message.queued"]
@@ -42,6 +43,6 @@ struct WebChatFollower: Sendable {
             try await conversation.reply(id, identity: identity, on: connection, logger: logger)
         }
         guard let reply, state.markDelivered(reply.id) else { return }
-        try await outbound.write(.text(WebChatFrames.message(reply, visitorID: conversation.visitorID)))
+        try await outbound.write(.text(WebChatFrames.message(reply, visitorID: conversation.visitorID, links: links)))
     }
 }

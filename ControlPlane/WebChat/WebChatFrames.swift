@@ -9,13 +9,13 @@ enum WebChatFrames {
     }
 
     /// `{"type":"history","messages":[…]}`: the visitor's conversation so far, oldest first.
-    static func history(_ messages: [Message], visitorID: String) -> String {
-        LiveFrames.serialise(["type": "history", "messages": messages.map { object($0, visitorID: visitorID) }])
+    static func history(_ messages: [Message], visitorID: String, links: WebChatLinks) -> String {
+        LiveFrames.serialise(["type": "history", "messages": messages.map { object($0, visitorID: visitorID, links: links) }])
     }
 
     /// `{"type":"message",…}`: one new message (an agent's reply).
-    static func message(_ message: Message, visitorID: String) -> String {
-        var frame = object(message, visitorID: visitorID)
+    static func message(_ message: Message, visitorID: String, links: WebChatLinks) -> String {
+        var frame = object(message, visitorID: visitorID, links: links)
         frame["type"] = "message"
         return LiveFrames.serialise(frame)
     }
@@ -39,8 +39,9 @@ enum WebChatFrames {
     }
 
     /// A message as the visitor sees it: `from` (`visitor` or `agent`), plain `text`, safe `html`, `sent_at`, and for
-    /// the visitor's own messages the widget's `client_id`.
-    static func object(_ message: Message, visitorID: String) -> [String: Any] {
+    /// the visitor's own messages the widget's `client_id`; each stored file has a signed `url` (a path on the
+    /// tenant's host) to show or download it.
+    static func object(_ message: Message, visitorID: String, links: WebChatLinks) -> [String: Any] {
         let text = message.text ?? ""
         var out: [String: Any] = ["id": message.id.uuidString.lowercased(), "sent_at": message.sentAt.formatted(.iso8601)]
         if message.direction == "inbound" {
@@ -57,8 +58,10 @@ enum WebChatFrames {
         }
         if !message.attachments.isEmpty {
             out["attachments"] = message.attachments.map { attachment -> [String: Any] in
-                ["kind": attachment.kind.rawValue, "filename": attachment.filename ?? "file", "mime_type": attachment.mimeType ?? "",
-                 "size_bytes": attachment.sizeBytes ?? 0]
+                var file: [String: Any] = ["kind": attachment.kind.rawValue, "filename": attachment.filename ?? "file",
+                                           "mime_type": attachment.mimeType ?? "", "size_bytes": attachment.sizeBytes ?? 0]
+                if attachment.state == "stored" { file["url"] = links.url(attachment.id) }
+                return file
             }
         }
         return out

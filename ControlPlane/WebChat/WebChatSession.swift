@@ -19,6 +19,8 @@ struct WebChatSession: Sendable {
     let typing: RateLimiter
     /// Where visitors' files go.
     let storage: any AttachmentStorage
+    /// Signed links to the conversation's files.
+    let links: WebChatLinks
     let logger: Logger
 
     /// The largest frame read (a file frame carries up to 2 MiB in base64).
@@ -39,8 +41,8 @@ struct WebChatSession: Sendable {
         }
         state.setIdentity(history.0)
         for message in history.1 { _ = state.markDelivered(message.id) }
-        try await outbound.write(.text(WebChatFrames.history(history.1, visitorID: visitor.visitorID)))
-        let follower = WebChatFollower(tenant: tenant, database: database, conversation: conversation, state: state, logger: logger)
+        try await outbound.write(.text(WebChatFrames.history(history.1, visitorID: visitor.visitorID, links: links)))
+        let follower = WebChatFollower(tenant: tenant, database: database, conversation: conversation, state: state, links: links, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {

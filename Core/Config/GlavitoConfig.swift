@@ -52,6 +52,9 @@ public struct GlavitoConfig: Sendable {
     /// Seconds an outbound message whose send attempt ended without an answer (the worker died mid-request) waits
     /// for a status webhook naming it before it is sent again (`GLAVITO_CHANNELS_SEND_DOUBT_SECONDS`).
     public var sendDoubtSeconds = 60
+    /// Seconds a signed attachment URL handed to a channel stays valid (`GLAVITO_CHANNELS_MEDIA_URL_SECONDS`, default
+    /// 3600, at most 86400): Instagram fetches an outbound file from its URL some time after the send.
+    public var channelMediaURLSeconds = 3600
     /// Identity and access: password hashing, sessions, throttling, keys (see ``IdentityConfig``).
     public var identity: IdentityConfig
     /// The job queue's tuning (`GLAVITO_JOBS_*`; see docs/configuration.md and docs/queue.md).
@@ -105,6 +108,7 @@ public struct GlavitoConfig: Sendable {
         config.livePingSeconds = try reader.int("GLAVITO_LIVE_PING_SECONDS", default: 30, range: 1...3600)
         config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
         config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
+        config.channelMediaURLSeconds = try reader.int("GLAVITO_CHANNELS_MEDIA_URL_SECONDS", default: 3600, range: 60...86400)
         config.mail = try MailSettings.load(from: reader, host: config.httpHost, baseDomain: baseDomain)
         return config
     }

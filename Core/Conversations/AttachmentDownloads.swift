@@ -54,6 +54,7 @@ public struct AttachmentDownloads: Sendable {
             WHERE id = \(id) AND state = 'pending'
             RETURNING message_id
             """)
+        try await AttachmentThumbnails(tenant: tenant).enqueue(id, mimeType: mimeType, on: connection, logger: logger)
     }
 
     /// Gives up on the attachment (the retries are used up), keeping the reason.

@@ -13,10 +13,13 @@ public enum ConversationError: Error, Equatable, CustomStringConvertible, Sendab
     /// Free text on a channel whose customer-service window is closed (or was never opened); `closedAt` is when it
     /// closed, if the customer ever wrote.
     case windowClosed(channel: ChannelKind, closedAt: Date?)
+    /// Well-formed, but the channel cannot carry it (a file type or size, an interactive message's shape); the
+    /// message says what the channel accepts.
+    case unsupported(String)
 
     public var description: String {
         switch self {
-        case .invalid(let message), .notFound(let message), .conflict(let message): message
+        case .invalid(let message), .notFound(let message), .conflict(let message), .unsupported(let message): message
         case .unknownTeam(let key): "there is no team \(key) in this workspace (admins create teams at /admin/teams)"
         case .windowClosed(let channel, let closedAt):
             if let closedAt {

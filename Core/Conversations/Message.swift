@@ -59,10 +59,19 @@ public struct Attachment: Sendable, Codable, Equatable {
     /// Hex SHA-256 of the stored bytes.
     public var sha256: String?
     public var error: String?
+    /// Of an image: `pending`, `stored` or `failed` (``AttachmentThumbnails``); `nil` when none is made.
+    public var thumbnailState: String?
+    /// The stored thumbnail (a derived attachment), if any.
+    public var thumbnailID: UUID?
+    /// A signed URL of the thumbnail, set by the API when it renders the attachment for a reader.
+    public var thumbnailURL: String?
 
     enum CodingKeys: String, CodingKey {
         case id, kind, state, filename, sha256, error
         case mimeType = "mime_type"
         case sizeBytes = "size_bytes"
+        case thumbnailState = "thumbnail_state"
+        case thumbnailID = "thumbnail_id"
+        case thumbnailURL = "thumbnail_url"
     }
 }

@@ -61,8 +61,11 @@ public struct MessageStore: Sendable {
         coalesce((SELECT jsonb_agg(jsonb_build_object('id', a.id, 'kind', a.kind, 'state', a.state,
                                                       'mime_type', coalesce(a.mime_type, a.claimed_mime_type),
                                                       'filename', a.filename, 'size_bytes', a.size_bytes, 'sha256', a.sha256,
-                                                      'error', a.error) ORDER BY a.created_at, a.id)
-                  FROM attachments a WHERE a.message_id = m.id), '[]'::jsonb)::text
+                                                      'error', a.error, 'thumbnail_state', a.thumbnail_state,
+                                                      'thumbnail_id', (SELECT t.id FROM attachments t
+                                                                       WHERE t.derived_from = a.id AND t.state = 'stored'))
+                                   ORDER BY a.created_at, a.id)
+                  FROM attachments a WHERE a.message_id = m.id AND a.derived_from IS NULL), '[]'::jsonb)::text
         """
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Message] {

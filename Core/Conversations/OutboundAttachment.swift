@@ -1,7 +1,8 @@
 import Foundation
 
 /// A file an agent attaches to a reply: in the request as base64, then stored (``storageKey``) before the reply's
-/// transaction, which records it on the message. Email sends it as a MIME part.
+/// transaction, which records it on the message. Email sends it as a MIME part with the claimed type; WhatsApp and
+/// Instagram only ever use the type sniffed from the bytes (``sniffedType``), see ``ChannelMediaRules``.
 public struct OutboundAttachment: Sendable, Equatable, Decodable {
     public var filename: String
     public var contentType: String
@@ -11,23 +12,31 @@ public struct OutboundAttachment: Sendable, Equatable, Decodable {
     public var storageKey: String?
     public var sha256: String?
     public var size: Int?
+    /// The type found in the bytes when stored (``ContentSniffer``), `nil` when nothing matched.
+    public var sniffedType: String?
 
     enum CodingKeys: String, CodingKey {
         case filename, data
         case contentType = "content_type"
     }
 
-    /// Most attachments on one reply, and most bytes in all.
+    /// Most attachments on one reply, and most bytes in all on an email.
     public static let maximumCount = 10
     public static let maximumBytes = 10 * 1024 * 1024
+    /// Most bytes in all that are stored before the channel's own limits are checked (a WhatsApp document).
+    public static let maximumStoredBytes = ChannelMediaRules.whatsappDocumentBytes
+    /// The largest reply request body: the stored maximum in base64, plus room for the rest.
+    public static let maximumRequestBytes = maximumStoredBytes / 3 * 4 + 1024 * 1024
 
-    public init(filename: String, contentType: String, data: String? = nil, storageKey: String? = nil, sha256: String? = nil, size: Int? = nil) {
+    public init(filename: String, contentType: String, data: String? = nil, storageKey: String? = nil, sha256: String? = nil, size: Int? = nil,
+                sniffedType: String? = nil) {
         self.filename = filename
         self.contentType = contentType
         self.data = data
         self.storageKey = storageKey
         self.sha256 = sha256
         self.size = size
+        self.sniffedType = sniffedType
     }
 
     /// Checks and stores `attachments` (decoding their base64), returning them with their storage keys and without
@@ -50,7 +59,9 @@ public struct OutboundAttachment: Sendable, Equatable, Decodable {
                 throw ConversationError.invalid("attachments[].data must be base64")
             }
             total += data.count
-            guard total <= maximumBytes else { throw ConversationError.invalid("attachments may hold at most \(maximumBytes / 1024 / 1024) MiB in all") }
+            guard total <= maximumStoredBytes else {
+                throw ConversationError.unsupported("attachments may hold at most \(maximumStoredBytes / 1_000_000) MB in all")
+            }
             decoded.append((OutboundAttachment(filename: name, contentType: type), Array(data)))
         }
         var out: [OutboundAttachment] = []
@@ -58,7 +69,7 @@ public struct OutboundAttachment: Sendable, Equatable, Decodable {
             let hash = Hashing.hex(Hashing.sha256(bytes))
             let key = try await storage.store(bytes, sha256: hash, tenant: tenant)
             out.append(OutboundAttachment(filename: attachment.filename, contentType: attachment.contentType, storageKey: key, sha256: hash,
-                                          size: bytes.count))
+                                          size: bytes.count, sniffedType: ContentSniffer.contentType(of: Array(bytes.prefix(512)))))
         }
         return out
     }

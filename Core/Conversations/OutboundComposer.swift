@@ -46,45 +46,57 @@ public struct OutboundComposer: Sendable {
             try await connection.query("UPDATE tickets SET updated_at = now() WHERE id = \(ticketID)", logger: logger)
             try await events.ticket("message.note_added", ticket, ["message_id": new.id.uuidString.lowercased()], on: connection, logger: logger)
             return try await messages.get(new.id, on: connection, logger: logger)
-        case "text", "template":
+        case "text", "template", "interactive":
             break
         default:
-            throw ConversationError.invalid("type must be text, template or note")
+            throw ConversationError.invalid("type must be text, template, interactive or note")
         }
         guard let accountID = request.channelAccountID ?? ticket.lastChannelAccountID else {
             throw ConversationError.invalid("the ticket has no channel to reply on; name channel_account_id")
         }
         let account = try await ChannelAccountStore(tenant: tenant, keyRing: keyRing).get(accountID, on: connection, logger: logger)
         guard account.enabled else { throw ConversationError.conflict("the channel account \(account.name) is disabled") }
-        if let attachments = request.attachments, !attachments.isEmpty, account.kind != .email {
-            throw ConversationError.invalid("attachments are sent on email only so far")
-        }
+        let attachments = request.attachments ?? []
         if account.kind == .email {
+            let total = attachments.reduce(0) { $0 + ($1.size ?? 0) }
+            guard total <= OutboundAttachment.maximumBytes else {
+                throw ConversationError.unsupported("an email's attachments may hold at most \(OutboundAttachment.maximumBytes / 1024 / 1024) MiB in all")
+            }
             return try await EmailComposer(tenant: tenant, keyRing: keyRing)
                 .compose(request, ticket: ticket, account: account, author: author, events: events, on: connection, logger: logger)
         }
         let (recipient, window) = try await self.recipient(contact: ticket.contactID, account: account, on: connection, logger: logger)
         var content: String
         var text: String?
+        var type = MessageContentType.text
+        var media: [(OutboundAttachment, ChannelMediaRules.Accepted)] = []
         if request.type == "template" {
             guard account.kind == .whatsapp else { throw ConversationError.invalid("templates exist only on WhatsApp") }
+            guard attachments.isEmpty else { throw ConversationError.unsupported("a template carries no attachments") }
             guard let template = request.template else { throw ConversationError.invalid("a template message needs template.name and template.language") }
             let body = try await approvedTemplateBody(template, account: account.id, on: connection, logger: logger)
             text = Self.fill(body, template.parameters)
             content = try JSONCoding.encode(["template": template])
-        } else {
-            let body = try Self.text(request)
+            type = .template
+        } else if request.type == "interactive" {
+            let interactive = try Self.interactive(request, channel: account.kind)
             guard window.open else { throw ConversationError.windowClosed(channel: account.kind, closedAt: window.closesAt) }
-            text = body
-            content = try JSONCoding.encode(["markup": body])
+            text = interactive.markup
+            content = try JSONCoding.encode(interactive)
+            type = .interactive
+        } else {
+            (type, text, media) = try Self.media(request, channel: account.kind)
+            guard window.open else { throw ConversationError.windowClosed(channel: account.kind, closedAt: window.closesAt) }
+            content = try JSONCoding.encode(["markup": text ?? ""])
         }
         var new = MessageStore.New(ticketID: ticketID, contactID: ticket.contactID, channel: account.kind, channelAccountID: account.id,
                                    direction: "outbound", authorKind: author == nil ? "bot" : "agent", authorID: author,
-                                   type: request.type == "template" ? .template : .text, text: text, content: content,
+                                   type: type, text: text, content: content,
                                    replyToMessageID: request.replyToMessageID, deliveryStatus: account.kind == .webchat ? .sent : .queued,
                                    recipientIdentityID: recipient)
         new.id = UUID()
         try await messages.insert(new, on: connection, logger: logger)
+        try await record(media, message: new.id, on: connection, logger: logger)
         try await tickets.touch(ticketID, direction: "outbound", channel: account.kind, account: account.id, at: Date(), on: connection, logger: logger)
         let facts = ["message_id": new.id.uuidString.lowercased(), "channel": account.kind.rawValue]
         if account.kind == .webchat {

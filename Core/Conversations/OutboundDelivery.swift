@@ -36,8 +36,22 @@ public struct OutboundDelivery: Sendable {
         public var replyToProviderMessageID: String?
         /// When the customer last wrote on this account (for Instagram's message tag).
         public var lastInboundAt: Date?
-        /// Parts already sent (texts split for a channel's limit).
+        /// Parts already sent (texts split for a channel's limit, then files on Instagram).
         public var partsSent: Int
+        /// The stored files to send, in order.
+        public var files: [File] = []
+        /// The tenant's slug (its host is `<slug>.<base domain>`).
+        public var tenantSlug = ""
+    }
+
+    /// A stored file of an outbound message.
+    public struct File: Sendable {
+        public var id: UUID
+        /// `image`, `audio`, `video`, `document` or `file`.
+        public var kind: String
+        public var mimeType: String
+        public var filename: String
+        public var storageKey: String
     }
 
     /// What a send job should do.
@@ -70,11 +84,29 @@ public struct OutboundDelivery: Sendable {
             let accounts = ChannelAccountStore(tenant: tenant, keyRing: keyRing)
             let account = try await accounts.get(accountID, on: connection, logger: logger)
             let recipient = try await ContactDirectory(tenant: tenant, keyRing: keyRing).identity(recipientID, on: connection, logger: logger)
-            return .send(Prepared(messageID: id, type: MessageContentType(rawValue: r.4) ?? .text, text: r.5, content: JSONValue.parse(r.6),
-                                  account: account, secrets: try await accounts.secrets(of: accountID, on: connection, logger: logger),
-                                  recipient: recipient, replyToProviderMessageID: r.9, lastInboundAt: r.10, partsSent: r.11))
+            var prepared = Prepared(messageID: id, type: MessageContentType(rawValue: r.4) ?? .text, text: r.5, content: JSONValue.parse(r.6),
+                                    account: account, secrets: try await accounts.secrets(of: accountID, on: connection, logger: logger),
+                                    recipient: recipient, replyToProviderMessageID: r.9, lastInboundAt: r.10, partsSent: r.11)
+            prepared.files = try await files(of: id, on: connection, logger: logger)
+            let slugs = try await connection.query("SELECT slug FROM tenants WHERE id = glavito_current_tenant()", logger: logger)
+            for try await slug in slugs.decode(String.self) { prepared.tenantSlug = slug }
+            return .send(prepared)
         }
         return .done("no such outbound message")
+    }
+
+    /// The stored files of message `id`, in order (thumbnails are not sent).
+    func files(of id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [File] {
+        let rows = try await connection.query("""
+            SELECT id, kind, coalesce(mime_type, 'application/octet-stream'), coalesce(filename, 'file'), storage_key FROM attachments
+            WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL AND derived_from IS NULL
+            ORDER BY created_at, id
+            """, logger: logger)
+        var out: [File] = []
+        for try await (id, kind, type, name, key) in rows.decode((UUID, String, String, String, String).self) {
+            out.append(File(id: id, kind: kind, mimeType: type, filename: name, storageKey: key))
+        }
+        return out
     }
 
     /// Marks a send attempt as started (committed before the request goes out).

@@ -2,7 +2,8 @@ import Foundation
 
 /// What an agent (or a bot) sends on a ticket.
 public struct OutboundRequest: Sendable, Equatable, Decodable {
-    /// `text` (free text in Glavito's markup), `template` (a WhatsApp template) or `note` (internal, never sent).
+    /// `text` (free text in Glavito's markup), `template` (a WhatsApp template), `interactive` (WhatsApp reply
+    /// buttons: ``text`` is the body, ``buttons`` the choices) or `note` (internal, never sent).
     public var type: String
     /// The text of a `text` or `note`.
     public var text: String?
@@ -16,8 +17,10 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     public var cc: [String]?
     public var bcc: [String]?
     public var subject: String?
-    /// Files to send along (email only so far).
+    /// Files to send along: email (any number), WhatsApp (one, with ``text`` as its caption), Instagram (each after the text).
     public var attachments: [OutboundAttachment]?
+    /// For `interactive`: one to three reply buttons.
+    public var buttons: [Button]?
     /// Sent by Glavito itself (an acknowledgement), not by a person or an API client; never decoded from requests.
     public var automatic = false
 
@@ -43,8 +46,19 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
         enum CodingKeys: String, CodingKey { case name, language, parameters }
     }
 
+    /// A WhatsApp reply button: the id comes back in the customer's button reply, the title is what they see.
+    public struct Button: Sendable, Equatable, Codable {
+        public var id: String
+        public var title: String
+
+        public init(id: String, title: String) {
+            self.id = id
+            self.title = title
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case type, text, template, cc, bcc, subject, attachments
+        case type, text, template, cc, bcc, subject, attachments, buttons
         case channelAccountID = "channel_account_id"
         case replyToMessageID = "reply_to_message_id"
     }

@@ -19,11 +19,13 @@ extension WebChatConversation {
         let outcome = try await InboundIngestor(tenant: tenant, keyRing: keyRing)
             .ingest(ChannelWebhookBatch(messages: [message]), account: account, on: connection, logger: logger)
         guard let stored = outcome.stored.first else { throw ConversationError.conflict("the file message was not stored") }
+        let attachment = UUID()
         try await connection.query("""
-            INSERT INTO attachments (tenant_id, message_id, kind, state, claimed_mime_type, mime_type, filename, size_bytes, sha256, storage_key)
-            VALUES (\(tenant.rawValue), \(stored), \(file.kind.rawValue), 'stored', \(file.mimeType), \(file.mimeType), \(file.filename),
+            INSERT INTO attachments (tenant_id, id, message_id, kind, state, claimed_mime_type, mime_type, filename, size_bytes, sha256, storage_key)
+            VALUES (\(tenant.rawValue), \(attachment), \(stored), \(file.kind.rawValue), 'stored', \(file.mimeType), \(file.mimeType), \(file.filename),
                     \(Int64(file.bytes.count)), \(file.sha256), \(key))
             """, logger: logger)
+        try await AttachmentThumbnails(tenant: tenant).enqueue(attachment, mimeType: file.mimeType, on: connection, logger: logger)
         return Posted(messageID: stored, duplicate: false)
     }
 }

@@ -49,11 +49,17 @@ struct EmailComposer: Sendable {
         try await messages.insert(new, on: connection, logger: logger)
         for attachment in request.attachments ?? [] {
             guard let key = attachment.storageKey else { throw ConversationError.invalid("attachments must be stored before the reply") }
+            let attachmentID = UUID()
             try await connection.query("""
-                INSERT INTO attachments (tenant_id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key)
-                VALUES (\(tenant.rawValue), \(id), \(EmailIngestor.kind(attachment.contentType)), 'stored', \(attachment.contentType),
+                INSERT INTO attachments (tenant_id, id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key)
+                VALUES (\(tenant.rawValue), \(attachmentID), \(id), \(EmailIngestor.kind(attachment.contentType)), 'stored', \(attachment.contentType),
                         \(attachment.filename), \(attachment.size ?? 0), \(attachment.sha256), \(key))
                 """, logger: logger)
+            // The claimed type is what the email declares; a thumbnail is made only of bytes that are that image.
+            if attachment.sniffedType == attachment.contentType.lowercased() {
+                try await AttachmentThumbnails(tenant: tenant).enqueue(attachmentID, mimeType: attachment.contentType.lowercased(),
+                                                                       on: connection, logger: logger)
+            }
         }
         // An automatic acknowledgement is not a first response.
         try await TicketStore(tenant: tenant).touch(ticket.id, direction: request.automatic ? "note" : "outbound", channel: .email, account: account.id,

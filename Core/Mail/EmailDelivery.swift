@@ -80,7 +80,7 @@ public struct EmailDelivery: Sendable {
         var files: [(filename: String, contentType: String, storageKey: String)] = []
         let fileRows = try await connection.query("""
             SELECT coalesce(filename, 'attachment'), coalesce(mime_type, 'application/octet-stream'), storage_key FROM attachments
-            WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL ORDER BY created_at, id
+            WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL AND derived_from IS NULL ORDER BY created_at, id
             """, logger: logger)
         for try await row in fileRows.decode((String, String, String).self) { files.append(row) }
         return .send(Prepared(messageID: id, email: email, envelopeFrom: settings.address, recipients: recipients, relay: relay,

@@ -468,9 +468,36 @@ def flow_email(browser, settings):
     context.close()
 
 
+def flow_media(browser, settings):
+    """A WhatsApp reply with a photo: the file input of the composer, the upload and the image message at the fake,
+    and the timeline showing the 320 px thumbnail once the worker made it."""
+    import io
+    from PIL import Image
+    customer, name = new_customer(settings, "Mia", "Can you send a photo of the part?", prefix="4917")
+    context, page = sign_in(browser, settings, settings["agents"][0])
+    open_ticket(page, name)
+    expect(page.locator("#media-files")).to_be_visible()
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 600), (30, 120, 200)).save(picture, format="PNG")
+    page.set_input_files("#media-files", files=[{"name": "part.png", "mimeType": "image/png", "buffer": picture.getvalue()}])
+    page.fill("#composer-text", "Here is the **part**")
+    page.click("#send")
+    sent = wait_until("the image at the fake Graph API", lambda: sent_to(settings, customer), timeout=60)
+    body = sent[0]["body"]
+    assert body["type"] == "image" and body["image"]["caption"] == "Here is the *part*", body
+    uploads = [r for r in fake(settings, "/_fake/requests?kind=media_upload")["requests"] if r["status"] == 200]
+    assert any(r["response"]["id"] == body["image"]["id"] for r in uploads), uploads
+    thumbnail = page.locator("#timeline .msg.outbound img[src*='/attachments/']").last
+    wait_until("the thumbnail in the timeline", lambda: thumbnail.count() and thumbnail.evaluate(
+        "img => img.complete && img.naturalWidth === 320 && Math.abs(img.naturalHeight - 213) <= 1"), timeout=60)
+    expect(page.locator("#media-files")).to_have_value("")
+    shot(page, settings, "media")
+    context.close()
+
+
 def main(settings, chromium):
     flows = {"reply": flow_reply, "presence": flow_presence, "template": flow_template, "fields": flow_fields, "email": flow_email,
-             "teams": flow_teams}
+             "teams": flow_teams, "media": flow_media}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for name in settings["flows"]:

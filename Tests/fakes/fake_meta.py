@@ -40,6 +40,23 @@ DEFAULT_ERROR_TITLES = {
     131016: "Service unavailable", 131026: "Message undeliverable", 131048: "Spam rate limit hit",
     131056: "(Business Account, Consumer Account) pair rate limit hit", 133010: "Phone number not registered",
 }
+# WhatsApp Cloud API "Supported media types": what POST /{phone-number-id}/media takes, by type, with its size cap.
+WA_UPLOAD_TYPES = {
+    "image": ({"image/jpeg", "image/png"}, 5 * 1000 * 1000),
+    "audio": ({"audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"}, 16 * 1000 * 1000),
+    "video": ({"video/mp4", "video/3gpp"}, 16 * 1000 * 1000),
+    "document": ({"text/plain", "application/pdf", "application/msword", "application/vnd.ms-excel",
+                  "application/vnd.ms-powerpoint",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "application/vnd.openxmlformats-officedocument.presentationml.presentation"}, 100 * 1000 * 1000),
+    "sticker": ({"image/webp"}, 500 * 1000),
+}
+# First bytes the fake checks an uploaded file against its declared type (Meta rejects a mismatch).
+MAGIC = {"image/jpeg": [b"\xff\xd8\xff"], "image/png": [b"\x89PNG\r\n\x1a\n"], "application/pdf": [b"%PDF-"],
+         "audio/ogg": [b"OggS"], "image/webp": [b"RIFF"]}
+# Instagram Send API attachment types and the content types a fetched URL may serve for each.
+IG_FETCH_TYPES = {"image": ("image/",), "video": ("video/",), "audio": ("audio/",), "file": ("application/pdf",)}
 GRAPH_KINDS = ("whatsapp_send", "instagram_send", "media", "media_upload", "media_download", "templates", "unknown")
 NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 URL_SECRET = secrets.token_bytes(32)
@@ -146,7 +163,7 @@ class State:
             self.wa = {}            # phone_number_id -> account
             self.ig = {}            # ig_id -> account
             self.templates = {}     # waba_id -> [template]
-            self.media = {}         # media_id -> {"bytes", "mime_type", "sha256"}
+            self.media = {}         # media_id -> {"bytes", "mime_type", "sha256", "uploaded_by"}
             self.media_fail = {}    # media_id -> {"count", "mode"}
             self.windows = {}       # (channel, account, customer) -> unix time of last inbound
             self.requests = []
@@ -158,6 +175,7 @@ class State:
             self.status_delay = 0.1
             self.media_url_ttl = 300
             self.webhook_timeout = 10.0
+            self.resolve = {}       # host suffix -> address the fake connects to when it fetches a URL (like curl --resolve)
 
     # --- registration -------------------------------------------------------------------------------------
 
@@ -196,11 +214,11 @@ class State:
                 out.append(tpl)
         return out
 
-    def add_media(self, data, mime_type, media_id=None):
+    def add_media(self, data, mime_type, media_id=None, uploaded_by=None):
         media_id = str(media_id or new_numeric_id())
         sha = hashlib.sha256(data).hexdigest()
         with self.lock:
-            self.media[media_id] = {"bytes": data, "mime_type": mime_type, "sha256": sha}
+            self.media[media_id] = {"bytes": data, "mime_type": mime_type, "sha256": sha, "uploaded_by": uploaded_by}
         return media_id, sha
 
     def set_window(self, channel, account, customer, unix):
@@ -230,6 +248,8 @@ class State:
                 self.media_url_ttl = float(cfg["media_url_ttl_seconds"])
             if "webhook_timeout_seconds" in cfg:
                 self.webhook_timeout = float(cfg["webhook_timeout_seconds"])
+            if "resolve" in cfg:
+                self.resolve = {str(k).lower(): str(v) for k, v in dict(cfg["resolve"]).items()}
             if "auto_status" in cfg:
                 a = cfg["auto_status"]
                 self.auto_status = bool(a.get("enabled", True))
@@ -423,6 +443,69 @@ def validate_wa_message(body):
                 if p["type"] == "text" and not isinstance(p.get("text"), str):
                     raise invalid(f"The parameter template.components[{i}].parameters[{j}].text is required.")
     return customer, contact, mtype
+
+
+def media_upload_error(details):
+    return GraphFailure(400, "(#131053) Media upload error", 131053, details=details)
+
+
+def check_upload(mime, part_type, data):
+    """An uploaded file: a supported type (the `type` field), within its size cap, matching the file part's type and bytes."""
+    family = next((f for f, (types, _) in WA_UPLOAD_TYPES.items() if mime in types), None)
+    if family is None:
+        raise media_upload_error(f"Param file must be a file with one of the following types: "
+                                 f"{', '.join(sorted(t for types, _ in WA_UPLOAD_TYPES.values() for t in types))}. "
+                                 f"Received file of type '{mime}'.")
+    if part_type and part_type.split(";")[0].strip().lower() != mime:
+        raise invalid(f"Param type ({mime}) does not match the file's Content-Type ({part_type})")
+    if not data:
+        raise media_upload_error("Uploaded file is empty")
+    cap = WA_UPLOAD_TYPES[family][1]
+    if len(data) > cap:
+        raise media_upload_error(f"File size ({len(data)} bytes) exceeds the {family} limit of {cap} bytes")
+    magic = MAGIC.get(mime)
+    if magic and not any(data.startswith(m) for m in magic):
+        raise media_upload_error(f"Uploaded file's content does not match its type {mime}")
+    return family
+
+
+def check_media_reference(pnid, mtype, obj):
+    """A media message naming an id: issued by an upload of this phone number, of a type the message type takes."""
+    if obj.get("id") in (None, ""):
+        return
+    with STATE.lock:
+        blob = STATE.media.get(str(obj["id"]))
+    if blob is None or blob.get("uploaded_by") != pnid:
+        raise GraphFailure(400, "(#131053) Media upload error", 131053,
+                           details=f"Media id {obj['id']} was not uploaded by phone number {pnid}")
+    family = next((f for f, (types, _) in WA_UPLOAD_TYPES.items() if blob["mime_type"] in types), None)
+    if family != mtype:
+        raise invalid(f"Media id {obj['id']} is {blob['mime_type']}, which a {mtype} message cannot carry")
+    if mtype in ("audio", "sticker") and "caption" in obj:
+        raise invalid(f"Parameter {mtype}.caption is not allowed")
+    if mtype != "document" and "filename" in obj:
+        raise invalid(f"Parameter {mtype}.filename is only for documents")
+
+
+def fetch_url(url, limit=30 * 1000 * 1000):
+    """GETs `url` the way Meta fetches an attachment (hosts mapped by the `resolve` setting); (status, content type, bytes)."""
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    with STATE.lock:
+        address = next((a for suffix, a in STATE.resolve.items() if host == suffix or host.endswith("." + suffix)), None)
+    target = url
+    headers = {"User-Agent": "facebookexternalhit/1.1"}
+    if address:
+        netloc = address + (f":{parts.port}" if parts.port else "")
+        target = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        headers["Host"] = parts.netloc
+    try:
+        with NO_PROXY_OPENER.open(urllib.request.Request(target, headers=headers), timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read(limit + 1)
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), b""
+    except (urllib.error.URLError, OSError) as e:
+        return 0, "", str(e).encode()
 
 
 def validate_interactive(obj):
@@ -762,6 +845,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise invalid("The parameter message_id is required.")
                 return self.graph_answer(kind, True, body, 200, {"success": True}, mark_read=True)
             customer, contact, mtype = validate_wa_message(body)
+            if mtype in MEDIA_TYPES:
+                check_media_reference(pnid, mtype, body[mtype])
             template = check_template(acct["waba_id"], body["template"]) if mtype == "template" else None
             if mtype != "template":
                 last = STATE.last_inbound("whatsapp", pnid, customer)
@@ -823,10 +908,21 @@ class Handler(BaseHTTPRequestHandler):
             return self.fail_answer(kind, True, body, f, False)
         if is_action:
             return self.graph_answer(kind, True, body, 200, {"recipient_id": rid}, sender_action=True)
+        fetched = None
+        att = body["message"].get("attachment")
+        if att is not None and att["payload"].get("url"):
+            status, ctype, data = fetch_url(att["payload"]["url"])
+            ctype = ctype.split(";")[0].strip().lower()
+            fetched = {"status": status, "content_type": ctype, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            if status != 200 or not data or not ctype.startswith(IG_FETCH_TYPES[att["type"]]):
+                return self.fail_answer(kind, True, body, GraphFailure(
+                    400, "(#100) Upload attachment failure.", 100, subcode=2018047,
+                    details=f"fetching {att['payload']['url']} gave HTTP {status}, {ctype or 'no type'}, {len(data)} bytes"), False)
         mid = "m_" + rand_alnum(40, string.ascii_letters + string.digits + "-_")
         with STATE.lock:
             STATE.sent.append({"kind": kind, "channel": "instagram", "account": acct["ig_id"], "customer": rid,
-                               "message_id": mid, "body": body, "time": now(), "messaging_type": mtype, "tag": tag})
+                               "message_id": mid, "body": body, "time": now(), "messaging_type": mtype, "tag": tag,
+                               "fetched": fetched})
         hang = STATE.take(STATE.hang, kind)
         self.graph_answer(kind, True, body, 200, {"recipient_id": rid, "message_id": mid},
                           hang=float(hang["seconds"]) if hang else 0.0)
@@ -927,12 +1023,14 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid("The parameter messaging_product is required and must be \"whatsapp\"")
             if "file" not in fields:
                 raise invalid("The parameter file is required.")
-            mime = (fields.get("type", {}).get("data") or b"").decode() or fields["file"]["content_type"]
+            mime = (fields.get("type", {}).get("data") or b"").decode()
             if not mime:
                 raise invalid("The parameter type is required.")
+            data = fields["file"]["data"]
+            check_upload(mime, fields["file"]["content_type"], data)
         except GraphFailure as f:
             return self.fail_answer(kind, True, summary, f, True)
-        media_id, _ = STATE.add_media(fields["file"]["data"], mime)
+        media_id, _ = STATE.add_media(data, mime, uploaded_by=pnid)
         self.graph_answer(kind, True, summary, 200, {"id": media_id})
 
     # --- templates ---
@@ -1067,9 +1165,9 @@ class Handler(BaseHTTPRequestHandler):
                     STATE.status_delay = float(body["delay_seconds"])
                 return self.send_json(200, {"enabled": STATE.auto_status, "delay_seconds": STATE.status_delay})
         if route == "/settings":
-            STATE.apply_config({k: v for k, v in body.items() if k in ("media_url_ttl_seconds", "webhook_timeout_seconds")})
+            STATE.apply_config({k: v for k, v in body.items() if k in ("media_url_ttl_seconds", "webhook_timeout_seconds", "resolve")})
             return self.send_json(200, {"media_url_ttl_seconds": STATE.media_url_ttl,
-                                        "webhook_timeout_seconds": STATE.webhook_timeout})
+                                        "webhook_timeout_seconds": STATE.webhook_timeout, "resolve": STATE.resolve})
         if route == "/window":
             need(body, "channel", "account", "customer")
             if body["channel"] not in ("whatsapp", "instagram"):

@@ -10,6 +10,8 @@ struct GraphAPIClient: Sendable {
     let client: HTTPClient
     /// Time limit of one request.
     var timeout: TimeAmount = .seconds(30)
+    /// Time limit of one upload (up to 100 MB).
+    var uploadTimeout: TimeAmount = .seconds(300)
 
     /// An answer: the HTTP status and the body.
     struct Answer: Sendable {
@@ -45,6 +47,30 @@ struct GraphAPIClient: Sendable {
         }
 
         var description: String { "\(message)\(details.isEmpty ? "" : ": \(details)") (HTTP \(status), code \(code.map(String.init) ?? "-"))" }
+    }
+
+    /// A `multipart/form-data` POST (WhatsApp's media upload): text `fields` in order, then the `file` part with
+    /// its name and type. Large files get the longer `uploadTimeout`.
+    func upload(_ url: String, token: String?, fields: [(String, String)], file: [UInt8], filename: String, contentType: String) async throws -> Answer {
+        let boundary = "glavito-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        let safeName = String(filename.map { $0 == "\"" || $0 == "\\" || $0.isNewline ? "_" : $0 })
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\n")
+        body.writeString("Content-Type: \(contentType)\r\n\r\n")
+        body.writeBytes(file)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "User-Agent", value: "Glavito/1")
+        request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: uploadTimeout)
+        let answer = try await response.body.collect(upTo: 1 << 20)
+        return Answer(status: Int(response.status.code), body: Array(buffer: answer))
     }
 
     func send(_ method: HTTPMethod, _ url: String, token: String?, json: Any? = nil, limit: Int = 1 << 20) async throws -> Answer {

@@ -15,12 +15,24 @@ struct OutboundSendSupport: Sendable {
     /// Runs one attempt: `send` gets the prepared message and returns the provider's id, or throws a
     /// ``GraphAPIClient/GraphError`` (a definite answer) or anything else (unknown outcome).
     func run(_ job: JobRecord, context: JobContext, send: (OutboundDelivery.Prepared) async throws -> String) async throws {
+        try await run(job, context: context, stage: nil) { prepared, _ in try await send(prepared) }
+    }
+
+    /// Runs one attempt with a stage before the send: for a message with files, `stage` runs first (WhatsApp
+    /// uploads them and returns their media ids), before the in-doubt marker is set, so a failed or lost upload
+    /// just retries; only the send itself is guarded by the marker. `send` gets what `stage` returned (nothing when
+    /// the message has no files).
+    func run(_ job: JobRecord, context: JobContext, stage: ((OutboundDelivery.Prepared) async throws -> [String])?,
+             send: (OutboundDelivery.Prepared, [String]) async throws -> String) async throws {
         let payload = try job.decodePayload(as: Payload.self)
         let delivery = OutboundDelivery(tenant: job.tenant, keyRing: keyRing)
         let logger = context.logger
+        let staging = stage != nil
         let preparation = try await context.withTenantTransaction(job) { connection in
             let preparation = try await delivery.prepare(payload.messageID, doubt: doubt, on: connection, logger: logger)
-            if case .send = preparation { try await delivery.markStarted(payload.messageID, on: connection, logger: logger) }
+            if case .send(let prepared) = preparation, !staging || prepared.files.isEmpty {
+                try await delivery.markStarted(payload.messageID, on: connection, logger: logger)
+            }
             return preparation
         }
         let prepared: OutboundDelivery.Prepared
@@ -34,9 +46,17 @@ struct OutboundSendSupport: Sendable {
         case .send(let value):
             prepared = value
         }
+        var staged: [String] = []
+        if let stage, !prepared.files.isEmpty {
+            guard let value = try await self.stage(job, context: context, prepared: prepared, stage) else { return }
+            staged = value
+            try await context.withTenantTransaction(job) { connection in
+                try await delivery.markStarted(payload.messageID, on: connection, logger: logger)
+            }
+        }
         let lastAttempt = job.attempt >= job.maxAttempts
         do {
-            let providerID = try await send(prepared)
+            let providerID = try await send(prepared, staged)
             try await context.withTenantTransaction(job) { connection in
                 try await delivery.settleSent(payload.messageID, providerID: providerID, on: connection, logger: logger)
             }
@@ -66,6 +86,35 @@ struct OutboundSendSupport: Sendable {
             }
             throw error
         }
+    }
+}
+
+extension OutboundSendSupport {
+    /// Runs `stage`; nothing has been sent yet, so a definite refusal (or the last attempt) fails the message and
+    /// anything else retries. `nil` when the message was settled as failed.
+    func stage(_ job: JobRecord, context: JobContext, prepared: OutboundDelivery.Prepared,
+               _ stage: (OutboundDelivery.Prepared) async throws -> [String]) async throws -> [String]? {
+        let delivery = OutboundDelivery(tenant: job.tenant, keyRing: keyRing)
+        let logger = context.logger
+        let lastAttempt = job.attempt >= job.maxAttempts
+        func fail(_ code: Int?, _ title: String, _ detail: String) async throws {
+            try await context.withTenantTransaction(job) { connection in
+                try await delivery.settleFailed(prepared.messageID, code: code, title: title, detail: detail, on: connection, logger: logger)
+            }
+        }
+        do {
+            return try await stage(prepared)
+        } catch let refusal as GraphAPIClient.GraphError {
+            if refusal.retryable && !lastAttempt { throw refusal }
+            try await fail(refusal.code, refusal.message, refusal.details)
+        } catch let refusal as OutboundRefusal {
+            try await fail(nil, refusal.title, refusal.detail)
+        } catch {
+            if !lastAttempt { throw error }
+            try await fail(nil, "The file could not be uploaded", String(describing: error))
+        }
+        logger.warning("the message's files were refused; nothing was sent")
+        return nil
     }
 }
 

@@ -4,23 +4,33 @@ import GlavitoCore
 /// `delivery.instagram_message`: sends one outbound message with the Instagram Send API (`POST /{ig-id}/messages`)
 /// as plain text split on word boundaries into parts of at most 1,000 bytes. Within 24 hours of the customer's
 /// last message it is a `RESPONSE`; up to 7 days it carries the `HUMAN_AGENT` tag. Each part sent is recorded, so a
-/// re-run sends only the rest.
+/// re-run sends only the rest. Files follow the text, one message each (`message.attachment` with `type` image,
+/// video, audio or file and `payload.url` a signed attachment URL that Meta fetches, see ``ChannelMediaLinks``);
+/// they count as parts too.
 struct SendInstagramMessageHandler: JobHandler {
     static let kind = OutboundComposer.jobKind(.instagram)
 
     let graph: GraphAPIClient
     let support: OutboundSendSupport
     let keyRing: TenantKeyRing
+    /// Signs the URLs of files.
+    let links: ChannelMediaLinks
 
     func run(_ job: JobRecord, context: JobContext) async throws {
         try await support.run(job, context: context) { prepared in
-            let parts = ChannelFormatter.split(ChannelFormatter.render(prepared.text, for: .plain),
-                                               maxUTF8Bytes: ChannelFormatter.instagramTextLimitBytes)
+            let rendered = ChannelFormatter.render(prepared.text, for: .plain)
+            let texts = rendered.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && !prepared.files.isEmpty
+                ? [] : ChannelFormatter.split(rendered, maxUTF8Bytes: ChannelFormatter.instagramTextLimitBytes)
+            var parts: [[String: Any]] = texts.map { ["text": $0] }
+            for file in prepared.files {
+                let url = links.url(tenant: job.tenant, slug: prepared.tenantSlug, attachment: file.id)
+                parts.append(["attachment": ["type": file.kind == "document" ? "file" : file.kind, "payload": ["url": url]]])
+            }
             let delivery = OutboundDelivery(tenant: job.tenant, keyRing: keyRing)
             let withinDay = prepared.lastInboundAt.map { Date().timeIntervalSince($0) < ChannelWindow.length } ?? false
             var first: String?
             for (index, part) in parts.enumerated() where index >= prepared.partsSent {
-                var body: [String: Any] = ["recipient": ["id": prepared.recipient.value], "message": ["text": part]]
+                var body: [String: Any] = ["recipient": ["id": prepared.recipient.value], "message": part]
                 if withinDay {
                     body["messaging_type"] = "RESPONSE"
                 } else {

@@ -57,6 +57,7 @@
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}",
     ".msg{max-width:80%;padding:8px 11px;border-radius:12px;font-size:15px;line-height:1.4;overflow-wrap:anywhere;white-space:normal}",
     ".msg p{margin:0 0 6px}.msg p:last-child{margin:0}.msg a{color:inherit}",
+    ".msg a.file{display:block;margin-top:4px}.msg a.file img{display:block;max-width:100%;max-height:240px;border-radius:8px}",
     ".agent{align-self:flex-start;background:#fff;border:1px solid #e3e5e8}",
     ".visitor{align-self:flex-end;background:var(--brand);color:#fff}",
     ".visitor.pending{opacity:.6}",
@@ -118,6 +119,22 @@
   close.addEventListener("click", function () { setOpen(false); });
   panel.addEventListener("keydown", function (event) { if (event.key === "Escape") { setOpen(false); } });
 
+  // A file of a message: an image shown inline, anything else a download link; by name only while it has no
+  // signed link (the server signs paths on its own host, valid for an hour; a reconnect brings fresh ones).
+  function fileView(file) {
+    var url = typeof file.url === "string" && file.url.charAt(0) === "/" ? origin.origin + file.url : null;
+    if (!url) { return el("div", {}, "\u{1F4CE} " + file.filename); }
+    var link = el("a", { href: url, target: "_blank", rel: "noopener", "class": "file" });
+    if (file.kind === "image" && /^image\/(png|jpeg|webp)$/.test(file.mime_type || "")) {
+      var image = el("img", { src: url, alt: file.filename, loading: "lazy" });
+      link.appendChild(image);
+    } else {
+      link.setAttribute("download", file.filename);
+      link.textContent = "\u{1F4CE} " + file.filename;
+    }
+    return link;
+  }
+
   function show(message, pendingID) {
     var key = message.id || pendingID;
     if (message.client_id && shown[message.client_id]) {
@@ -128,7 +145,7 @@
     var bubble = el("div", { "class": "msg " + (message.from === "agent" ? "agent" : "visitor") + (pendingID ? " pending" : "") });
     // The server renders html from escaped text (only http, https and mailto links survive).
     if (message.html) { bubble.innerHTML = message.html; } else { bubble.textContent = message.text || ""; }
-    (message.attachments || []).forEach(function (file) { bubble.appendChild(el("div", {}, "\u{1F4CE} " + file.filename)); });
+    (message.attachments || []).forEach(function (file) { bubble.appendChild(fileView(file)); });
     if (message.from === "agent") { bubble.setAttribute("aria-label", config.title + " wrote"); }
     log.appendChild(bubble);
     log.scrollTop = log.scrollHeight;

@@ -86,6 +86,37 @@ struct WebChatTests {
         }
     }
 
+    @Test("an agent's image reaches the visitor with a signed link that serves it; a type web chat cannot show is refused with 422")
+    func agentFiles() async throws {
+        try await WebChatRig.with { rig in
+            let key = [("Authorization", "Bearer \(try await rig.servers.apiKey([.ticketsRead, .ticketsReply], dbs: rig.dbs))")]
+            let visitor = try rig.visitor([
+                ["wait": ["type": "history"]],
+                ["send": ["type": "message", "id": "m1", "text": "Haben Sie ein Foto?"]], ["wait": ["type": "ack", "id": "m1"]],
+                ["wait": ["type": "message"]],
+            ])
+            #expect(try await visitor.process.waitForOutput(containing: #""type": "ack""#, timeout: .seconds(30)), "\(visitor.process.output)")
+            let ticket = try #require(try await rig.value(UUID.self, "SELECT ticket_id FROM messages WHERE channel_account_id = \(rig.account.id)"))
+            let text = Data("just text".utf8).base64EncodedString()
+            let refused = try await rig.http(.POST, "/api/v1/tickets/\(ticket)/messages", headers: key,
+                                             json: #"{"type":"text","text":"x","attachments":[{"filename":"a.txt","content_type":"text/plain","data":"\#(text)"}]}"#)
+            #expect(refused.status == 422, "\(refused.body)")
+            let png = Data(TestImages.png(width: 30, height: 20)).base64EncodedString()
+            let reply = try await rig.http(.POST, "/api/v1/tickets/\(ticket)/messages", headers: key,
+                                           json: #"{"type":"text","text":"Hier","attachments":[{"filename":"foto.png","content_type":"image/png","data":"\#(png)"}]}"#)
+            #expect(reply.status == 202, "\(reply.body)")
+            let frames = try await visitor.frames()
+            let delivered = try #require(WebChatRig.of("message", frames).first, "\(frames)")
+            let file = try #require((delivered["attachments"] as? [[String: Any]])?.first, "\(delivered)")
+            #expect(file["kind"] as? String == "image" && file["mime_type"] as? String == "image/png" && file["filename"] as? String == "foto.png")
+            let url = try #require(file["url"] as? String)
+            #expect(url.hasPrefix("/attachments/"))
+            let served = try await rig.http(.GET, url, server: 0)
+            #expect(served.status == 200 && served.contentType == "image/png", "\(served.status) \(served.contentType)")
+            #expect(try await rig.value(Int.self, "SELECT count(*)::int FROM jobs WHERE kind = 'media.thumbnail'") == 1, "the image's thumbnail is queued")
+        }
+    }
+
     @Test("a bad Origin is refused; visitor messages are rate-limited; the widget script is JavaScript that loads nothing from elsewhere")
     func limitsAndWidget() async throws {
         try await WebChatRig.with { rig in
@@ -118,6 +149,7 @@ struct WebChatTests {
                 SELECT a.state || ' ' || a.mime_type || ' ' || a.filename || ' ' || m.type || ' ' || m.text FROM attachments a JOIN messages m ON m.id = a.message_id
                 """)
             #expect(stored == "stored image/png screenshot.png image Das Foto")
+            #expect(try await rig.value(String.self, "SELECT thumbnail_state FROM attachments") == "pending", "a thumbnail is queued with the upload")
             let key = try #require(try await rig.value(String.self, "SELECT storage_key FROM attachments"))
             #expect(FileManager.default.fileExists(atPath: rig.attachments.appendingPathComponent(key).path))
 

@@ -50,6 +50,14 @@ struct WorkspaceBrowserTests {
         }
     }
 
+    @Test("a WhatsApp reply with a photo from the composer goes out as an image with its caption; the timeline shows its thumbnail")
+    func mediaReply() async throws {
+        try await WorkspaceRig.with { rig in
+            let result = try await rig.run(["media"], viewport: "desktop")
+            #expect(result.status == 0, "\(result.output)")
+        }
+    }
+
     @Test("an email arrives over SMTP: the agent sees subject, sender and thread rule with the quote folded away, and replies with a Cc",
           arguments: ["desktop", "phone"])
     func emailTicket(viewport: String) async throws {

@@ -1,7 +1,9 @@
 // The composer: reply on the ticket's channel (with a preview of how it will look there), internal notes, the
-// WhatsApp/Instagram customer-service window with its countdown, and templates once the window has closed.
+// WhatsApp/Instagram customer-service window with its countdown, templates once the window has closed, and files
+// (email: any number; WhatsApp: one, the text as its caption; Instagram and web chat: several, after the text).
 import { api, boot, can, el, debounce, announce, channelNames } from './api.js';
 import { EmailFields } from './email.js';
+import { readFiles } from './files.js';
 
 export class Composer {
   constructor(ticket, { onSent, onTyping }) {
@@ -36,8 +38,12 @@ export class Composer {
       }).catch(() => { this.canned.hidden = true; });
     }
     this.email = new EmailFields();
+    this.mediaFiles = el('input', { type: 'file', id: 'media-files', 'aria-label': 'Attach a file',
+      accept: 'image/jpeg,image/png,audio/*,video/mp4,video/3gpp,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx' });
+    this.mediaAccept = this.mediaFiles.accept;
+    this.mediaBox = el('div', { class: 'media-fields', hidden: true }, this.mediaFiles);
     this.element = el('form', { class: 'composer', id: 'composer', onsubmit: (event) => { event.preventDefault(); this.send(); } },
-      el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.templateBox, this.text, this.previewBox,
+      el('div', { class: 'composer-top' }, this.tabs, this.channelSelect, this.windowInfo), this.email.element, this.mediaBox, this.templateBox, this.text, this.previewBox,
       el('div', { class: 'composer-bottom' }, this.canned, this.previewToggle, el('span', { class: 'hint' }, 'Ctrl+Enter send · Alt+N note'), this.sendButton));
     this.refreshPreview = debounce(() => this.preview(), 250);
     if (!can('tickets.reply')) { this.text.disabled = true; this.sendButton.disabled = true; }
@@ -58,9 +64,20 @@ export class Composer {
     this.channelSelect.hidden = choices.length < 2;
     this.window = windows.find((w) => w.channel_account_id === this.account) || windows.find((w) => w.channel === this.channel);
     this.email.show(this.channel === 'email' && this.mode !== 'note');
+    this.showMedia();
     clearInterval(this.countdown);
     this.tick();
     this.countdown = setInterval(() => this.tick(), 1000);
+  }
+
+  // The file picker of a WhatsApp, Instagram or web chat reply (one file on WhatsApp, several elsewhere); what each
+  // channel takes is checked by the server (docs/conversations.md, "Replies").
+  showMedia() {
+    const messaging = ['whatsapp', 'instagram', 'webchat'].includes(this.channel);
+    this.mediaBox.hidden = !messaging || this.mode === 'note' || this.freeTextAllowed === false;
+    this.mediaFiles.multiple = this.channel !== 'whatsapp';
+    this.mediaFiles.accept = this.channel === 'webchat' ? 'image/jpeg,image/png,image/webp,application/pdf' : this.mediaAccept;
+    this.mediaFiles.setAttribute('aria-label', this.channel === 'whatsapp' ? 'Attach a file (the text is its caption)' : 'Attach files');
   }
 
   // Whether free text may go out now on the reply channel.
@@ -94,6 +111,7 @@ export class Composer {
       this.text.placeholder = freeTextAllowed ? (this.mode === 'note' ? 'Write an internal note… (Ctrl+Enter saves)' : 'Write a reply… (Ctrl+Enter sends)')
         : 'The customer-service window has closed: free text cannot be sent. Choose a template.';
       this.templateBox.hidden = freeTextAllowed;
+      this.showMedia();
       if (!freeTextAllowed) this.loadTemplates();
     }
   }
@@ -101,6 +119,7 @@ export class Composer {
   setMode(mode) {
     this.mode = mode;
     this.email.show(this.channel === 'email' && mode !== 'note');
+    this.showMedia();
     for (const button of this.tabs.querySelectorAll('button')) button.setAttribute('aria-selected', String(button.id === `mode-${mode}`));
     this.element.classList.toggle('note-mode', mode === 'note');
     this.sendButton.textContent = mode === 'note' ? 'Save note' : 'Send';
@@ -174,9 +193,10 @@ export class Composer {
     if (this.mode === 'note') body = { type: 'note', text: this.text.value };
     else if (this.freeTextAllowed) {
       body = { type: 'text', text: this.text.value, channel_account_id: this.account || undefined };
-      if (this.channel === 'email') {
-        try { Object.assign(body, await this.email.values()); } catch (error) { announce(`Could not read the files: ${error.message}`, true); return; }
-      }
+      try {
+        if (this.channel === 'email') Object.assign(body, await this.email.values());
+        else if (!this.mediaBox.hidden && this.mediaFiles.files.length) body.attachments = await readFiles(this.mediaFiles.files);
+      } catch (error) { announce(`Could not read the files: ${error.message}`, true); return; }
     }
     else {
       const template = this.templates?.[Number(this.templateSelect?.value)];
@@ -184,14 +204,14 @@ export class Composer {
       body = { type: 'template', channel_account_id: this.account || undefined,
         template: { name: template.name, language: template.language, parameters: this.parameterInputs.map((input) => input.value) } };
     }
-    if ((body.type !== 'template') && !body.text.trim()) return;
+    if ((body.type !== 'template') && !body.text.trim() && !body.attachments?.length) return;
     this.busy = true;
     this.sendButton.disabled = true;
     try {
       await api('POST', `/api/v1/tickets/${this.ticket}/messages`, body);
       if (body.type === 'template') this.templateSelect.value = '', this.renderParameters();
       else this.text.value = '';
-      if (body.type === 'text') this.email.clear();
+      if (body.type === 'text') { this.email.clear(); this.mediaFiles.value = ''; }
       this.previewBox.replaceChildren();
       announce(body.type === 'note' ? 'Note saved' : 'Reply queued');
       this.onSent();

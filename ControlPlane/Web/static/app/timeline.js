@@ -23,7 +23,11 @@ function attachmentView(attachment) {
     const kind = attachment.kind;
     const mime = attachment.mime_type || '';
     if (kind === 'image' || kind === 'sticker' || mime.startsWith('image/')) {
-      holder.append(el('a', { href: url, target: '_blank', rel: 'noopener' }, el('img', { src: url, alt: attachment.filename || 'Image from the customer', loading: 'lazy' })));
+      // The preview is the 320 px thumbnail when the worker made one (docs/conversations.md, "Thumbnails"); the link
+      // opens the original, which is also shown if the thumbnail cannot be loaded.
+      const preview = el('img', { src: attachment.thumbnail_url || url, alt: attachment.filename || 'Image', loading: 'lazy' });
+      if (attachment.thumbnail_url) preview.addEventListener('error', () => { if (preview.src !== url) preview.src = url; }, { once: true });
+      holder.append(el('a', { href: url, target: '_blank', rel: 'noopener' }, preview));
     } else if (kind === 'audio' || mime.startsWith('audio/')) {
       holder.append(el('audio', { controls: true, preload: 'metadata', src: url, 'aria-label': 'Voice message' }));
     } else if (kind === 'video' || mime.startsWith('video/')) {
@@ -34,6 +38,12 @@ function attachmentView(attachment) {
     }
   });
   return holder;
+}
+
+function buttonsView(message) {
+  const buttons = message.direction === 'outbound' && message.type === 'interactive' ? message.content?.buttons : null;
+  if (!Array.isArray(buttons) || !buttons.length) return null;
+  return el('ul', { class: 'reply-buttons', 'aria-label': 'Reply buttons' }, buttons.map((button) => el('li', {}, button.title)));
 }
 
 function locationView(message) {
@@ -70,7 +80,7 @@ export function messageView(message, { onRetry, onSplit } = {}) {
     }
   }
   return el('li', { class: `msg ${kind}`, 'data-id': message.id, 'data-type': message.type },
-    emailHeaderView(message), body, emailQuoteView(message), location, visibleAttachments(message).map(attachmentView),
+    emailHeaderView(message), body, emailQuoteView(message), location, buttonsView(message), visibleAttachments(message).map(attachmentView),
     reactionsView(message.reactions), footer);
 }
 
