@@ -92,7 +92,7 @@ struct LiveController {
                 subscribed = true
                 let (resumeFrom, batched) = (after, request.batch == true)
                 let audience = LiveAudience(principal: principal, requested: request.topics)
-                let feed = LiveFeed(hub: hub, database: database, audience: audience)
+                let feed = LiveFeed(hub: hub, database: database, audience: audience, cursorPerEvent: !batched)
                 group.addTask {
                     do {
                         let reason = try await feed.run(after: resumeFrom, subscribed: { cursor in
@@ -154,7 +154,7 @@ struct LiveController {
                     let reason = try? await feed.run(after: resumeFrom, subscribed: { cursor in
                         sink.yield("event: subscribed\ndata: \(LiveFrames.subscribed(cursor, audience))\n\n")
                     }, send: { deliveries in
-                        let text = deliveries.map { "id: \($0.cursor)\nevent: event\ndata: \($0.json)\n\n" }.joined()
+                        let text = deliveries.map { "id: \($0.cursor ?? "")\nevent: event\ndata: \($0.json)\n\n" }.joined()
                         guard case .enqueued = sink.yield(text) else { throw LiveError.unavailable }
                     })
                     if let reason { sink.yield("event: end\ndata: \(LiveFrames.error("ended", reason.message))\n\n") }

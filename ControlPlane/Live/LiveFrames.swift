@@ -11,16 +11,23 @@ enum LiveFrames {
         ])
     }
 
-    /// Most events in one `events` frame.
-    static let batchLimit = 100
-
-    /// `{"type":"events","cursor":…,"events":[<event frame>…]}`: the deliveries in frames of at most
-    /// ``batchLimit`` events; `cursor` is the last event's, each event keeps its own.
+    /// `{"type":"events","cursor":…,"events":[{"topics":[…],"event":{…}}…]}`: the deliveries of one batch in frames
+    /// of at most ``LiveFeed/frameLimit`` events; each frame's cursor is where the client stands after it (the feed
+    /// gives a cursor to the last delivery of every such run and of the batch).
     static func batches(_ deliveries: [LiveFeed.Delivery]) -> [String] {
-        stride(from: 0, to: deliveries.count, by: batchLimit).map { start in
-            let part = deliveries[start..<min(start + batchLimit, deliveries.count)]
-            let events = part.map(\.json).joined(separator: ",")
-            return #"{"type":"events","cursor":"\#(part.last!.cursor)","events":[\#(events)]}"#
+        stride(from: 0, to: deliveries.count, by: LiveFeed.frameLimit).map { start in
+            let part = deliveries[start..<min(start + LiveFeed.frameLimit, deliveries.count)]
+            var frame = #"{"type":"events","cursor":""#
+            frame += part.last?.cursor ?? ""
+            frame += #"","events":["#
+            for (index, delivery) in part.enumerated() {
+                if index > 0 { frame += "," }
+                frame += "{"
+                frame += delivery.body
+                frame += "}"
+            }
+            frame += "]}"
+            return frame
         }
     }
 

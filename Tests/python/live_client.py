@@ -31,7 +31,8 @@ async def main() -> None:
     parser.add_argument("--count", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--batch", action="store_true", help="subscribe with batch: true; each events frame is printed as "
-                        "{\"type\":\"frame\",\"events\":n} followed by its events, one line each")
+                        "{\"type\":\"frame\",\"events\":n,\"cursor\":…} followed by its events, one line each "
+                        "(as event frames without a cursor of their own)")
     parser.add_argument("--sse", action="store_true", help="use /api/v1/live/sse instead (after goes in Last-Event-ID)")
     args = parser.parse_args()
     if args.sse:
@@ -63,7 +64,7 @@ async def main() -> None:
                         if frame.get("type") == "events":
                             emit({"type": "frame", "events": len(frame["events"]), "cursor": frame["cursor"]})
                             for event in frame["events"]:
-                                emit(event)
+                                emit({"type": "event", **event})
                             events += len(frame["events"])
                         else:
                             emit(frame)

@@ -41,11 +41,17 @@ struct LiveUpdatesTests {
             let framesResumed = try await resumed.frames()
             #expect(LiveClientProcess.versions(framesResumed) == (3...6).map { "\(ticket)#\($0)" },
                     "replayed 3…5 then live 6, none twice: \(framesResumed)")
-            // Batched: the replayed page travels as one frame, the live event as another; the frame's cursor is its
-            // last event's.
+            // Batched: the replayed page travels as one frame, the live event as another; each frame carries one
+            // cursor (its events none), and resuming from the last frame's cursor finds nothing new.
             #expect(LiveClientProcess.batchSizes(framesResumed) == [3, 1], "\(framesResumed)")
-            #expect(framesResumed.last(where: { $0["type"] as? String == "frame" })?["cursor"] as? String
-                    == LiveClientProcess.events(framesResumed).last?["cursor"] as? String)
+            #expect(LiveClientProcess.events(framesResumed).allSatisfy { $0["cursor"] == nil })
+            let frameCursor = try #require(framesResumed.last(where: { $0["type"] as? String == "frame" })?["cursor"] as? String)
+            #expect(EventCursor(frameCursor) != nil, "\(frameCursor)")
+            let after = try LiveClientProcess.start(port: servers.ports[0], host: servers.host(0), cookie: cookie,
+                                                    topics: [ticket], after: frameCursor, count: 1, batch: true)
+            #expect(try await after.waitSubscribed(), "\(after.process.output)")
+            try await servers.append([doc], to: ticket, dbs: dbs)
+            #expect(LiveClientProcess.versions(try await after.frames()) == ["\(ticket)#7"], "only the new event")
 
             // SSE on process B from the same cursor: the same four events, each with its cursor as the event id.
             let sse = try LiveClientProcess.start(port: servers.ports[1], host: servers.host(1), cookie: cookie,

@@ -45,10 +45,8 @@ export class Live {
         this.cursor = frame.cursor;
         this.onEvent(frame);
       } else if (frame.type === 'events') {
-        for (const event of frame.events) {
-          this.cursor = event.cursor;
-          this.onEvent(event);
-        }
+        for (const event of frame.events) this.onEvent(event);
+        this.cursor = frame.cursor;
       } else if (frame.type === 'error' && frame.code === 'bad-cursor') {
         this.cursor = null;
       }
