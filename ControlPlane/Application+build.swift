@@ -21,6 +21,7 @@ func buildApplication(
     let liveDatabase = Database(url: config.platformDatabase, poolSize: 3, logger: logger)
     var liveSettings = LiveEventHub.Settings()
     liveSettings.connectionsPerPrincipal = config.liveMaxConnections
+    liveSettings.busyPoll = .milliseconds(config.livePollMilliseconds)
     let hub = LiveEventHub(database: liveDatabase, settings: liveSettings)
     let identity = try IdentityService(database: database, config: config.identity)
     let expectedVersion = try MigrationCatalog.expectedVersion()

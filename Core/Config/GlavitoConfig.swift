@@ -43,6 +43,9 @@ public struct GlavitoConfig: Sendable {
     /// Live connections one user or API key may hold open per control-plane process
     /// (`GLAVITO_LIVE_MAX_CONNECTIONS`, default 20).
     public var liveMaxConnections: Int = 20
+    /// Milliseconds between the live hub's polls of the log while events keep coming
+    /// (`GLAVITO_LIVE_POLL_MILLISECONDS`, default 5): shorter lowers latency, longer sends fewer, larger frames.
+    public var livePollMilliseconds: Int = 5
     /// Seconds between WebSocket pings; a peer that does not answer is disconnected (`GLAVITO_LIVE_PING_SECONDS`,
     /// default 30).
     public var livePingSeconds: Int = 30
@@ -105,6 +108,7 @@ public struct GlavitoConfig: Sendable {
         config.liveKeepAliveSeconds = try reader.int("GLAVITO_LIVE_SSE_KEEPALIVE_SECONDS", default: 15, range: 1...300)
         config.liveRecheckSeconds = try reader.int("GLAVITO_LIVE_RECHECK_SECONDS", default: 30, range: 1...3600)
         config.liveMaxConnections = try reader.int("GLAVITO_LIVE_MAX_CONNECTIONS", default: 20, range: 1...10_000)
+        config.livePollMilliseconds = try reader.int("GLAVITO_LIVE_POLL_MILLISECONDS", default: 5, range: 1...100)
         config.livePingSeconds = try reader.int("GLAVITO_LIVE_PING_SECONDS", default: 30, range: 1...3600)
         config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
         config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
