@@ -63,6 +63,62 @@ async def clients(args) -> None:
         out.writelines(f"{seq} {t:.6f}\n" for seq, t in received)
 
 
+async def clients_picows(args) -> None:
+    """`clients` with --impl picows: the same measurement through picows (a Cython WebSocket client), whose frames
+    cost the client a fraction of what `websockets` needs, so that 100 clients leave more of the shared cores to
+    the server under test."""
+    from picows import WSListener, WSMsgType, ws_connect
+
+    received: list[tuple[int, float]] = []
+    transports = []
+    ready, opened = asyncio.Event(), [0]
+    marker = b"ticket/bench-"
+    subscribe = json.dumps({"type": "subscribe", "topics": ["dashboard"], "batch": True}).encode()
+
+    class Listener(WSListener):
+        subscribed = False
+
+        def on_ws_connected(self, transport) -> None:
+            transport.send(WSMsgType.TEXT, subscribe)
+
+        def on_ws_frame(self, transport, frame) -> None:
+            if frame.msg_type == WSMsgType.CLOSE:
+                transport.disconnect()
+                return
+            if frame.msg_type != WSMsgType.TEXT:
+                return
+            now = time.time()
+            payload = frame.get_payload_as_bytes()
+            if not self.subscribed:
+                first = json.loads(payload)
+                assert first["type"] == "subscribed", first
+                self.subscribed = True
+                opened[0] += 1
+                if opened[0] == args.count:
+                    ready.set()
+                return
+            start = payload.find(marker)
+            while start >= 0:
+                start += len(marker)
+                end = payload.find(b'"', start)
+                received.append((int(payload[start:end]), now))
+                start = payload.find(marker, end)
+
+    for _ in range(args.count):
+        transport, _listener = await ws_connect(
+            Listener, f"ws://127.0.0.1:{args.port}/api/v1/live",
+            extra_headers={"Host": args.host, "Authorization": f"Bearer {args.key}"}, max_frame_size=2**20)
+        transports.append(transport)
+    await asyncio.wait_for(ready.wait(), 60)
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.read)
+    for transport in transports:
+        transport.send_close()
+        transport.disconnect()
+    with open(args.out, "w") as out:
+        out.writelines(f"{seq} {t:.6f}\n" for seq, t in received)
+
+
 async def append(args) -> None:
     import asyncpg
 
@@ -150,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["clients", "append", "key", "report"])
     parser.add_argument("--port", type=int)
+    parser.add_argument("--impl", choices=["websockets", "picows"], default="websockets")
     parser.add_argument("--host")
     parser.add_argument("--key")
     parser.add_argument("--count", type=int, default=100)
@@ -165,7 +222,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1000)
     args = parser.parse_args()
     if args.mode == "clients":
-        asyncio.run(clients(args))
+        asyncio.run(clients_picows(args) if args.impl == "picows" else clients(args))
     elif args.mode == "append":
         asyncio.run(append(args))
     elif args.mode == "key":
