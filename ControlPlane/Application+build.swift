@@ -113,7 +113,7 @@ func buildRouter(
                               storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))).addRoutes(to: secured)
     }
     WebChatController(identity: identity).addRoutes(to: tenantRoutes, secured: secured, catalog: catalog, api: conversations)
-    ChannelWebhookController(identity: identity).addRoutes(to: router, catalog: catalog)
+    ChannelWebhookController(identity: identity, ingestTransactions: config.ingestTransactions).addRoutes(to: router, catalog: catalog)
     LiveController(hub: live ?? LiveEventHub(database: platformDatabase), database: database,
                    keepAlive: .seconds(config.liveKeepAliveSeconds), recheck: .seconds(config.liveRecheckSeconds)).addRoutes(to: secured)
     let operators = PlatformOperators(platform: platformDatabase, hasher: identity.hasher,

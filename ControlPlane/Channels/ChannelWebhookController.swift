@@ -17,9 +17,9 @@ struct ChannelWebhookController {
     let cache = ChannelAccountCache()
     let queue: ChannelIngestQueue
 
-    init(identity: IdentityService) {
+    init(identity: IdentityService, ingestTransactions: Int = 4) {
         self.identity = identity
-        queue = ChannelIngestQueue(database: identity.database, keyRing: identity.keyRing)
+        queue = ChannelIngestQueue(database: identity.database, keyRing: identity.keyRing, concurrency: ingestTransactions)
     }
     /// Meta's bodies are small; this bounds a hostile one.
     static let maximumBodyBytes = 1024 * 1024

@@ -36,6 +36,17 @@ struct WorkerScalingTests {
 
         #expect(try await workers("scale", "4").contains("4 worker(s) running"))
         #expect(try livePIDs().count == 4)
+        // Scale down workers that are up: on a loaded machine a worker can still be starting (before its signal
+        // handlers exist, SIGTERM ends it without the graceful-stop line this test looks for).
+        func readyCount() -> Int {
+            let logs = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".log") }
+            return logs.filter { log in
+                (try? String(contentsOf: directory.appendingPathComponent(log), encoding: .utf8))?.contains("worker ready") == true
+            }.count
+        }
+        let deadline = ContinuousClock.now + .seconds(90)
+        while readyCount() < 4, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(readyCount() == 4, "all four workers ready before scaling down")
         let before = try livePIDs()
         #expect(try await workers("scale", "1").contains("1 worker(s) running"))
         let after = try livePIDs()

@@ -281,7 +281,12 @@ export class Inbox {
       this.checked.clear();
       this.load();
     };
+    // The bar is rebuilt whenever the list redraws (a live event may do that while the agent types a tag): keep
+    // what was typed, and the focus.
+    const typed = this.bulk.querySelector('#bulk-tag');
     const tag = el('input', { type: 'text', id: 'bulk-tag', placeholder: 'tag', 'aria-label': 'Tag to add', size: 8 });
+    if (typed) tag.value = typed.value;
+    const refocus = typed && document.activeElement === typed;
     this.bulk.replaceChildren(el('span', { id: 'bulk-count' }, `${count} selected`),
       el('button', { type: 'button', id: 'bulk-close', onclick: () => apply('Closed', { status: 'closed' }) }, 'Close'),
       can('tickets.assign') ? el('button', { type: 'button', id: 'bulk-assign', onclick: () => apply('Assigned to you', { assignee_id: boot.user.id }) }, 'Assign to me') : null,
@@ -289,6 +294,7 @@ export class Inbox {
         const value = tag.value.trim().toLowerCase();
         if (value) apply(`Tagged ${value}`, (ticket) => ({ tags: [...new Set([...(ticket?.tags || []), value])] }));
       } }, 'Add tag'));
+    if (refocus) tag.focus();
   }
 }
 
