@@ -54,6 +54,14 @@ function locationView(message) {
     '📍 ', location.name || `${location.latitude}, ${location.longitude}`, location.address ? ` — ${location.address}` : '');
 }
 
+// Instagram stories: say what the message is about; the story's media (when Instagram sent its URL) is among the
+// attachments below.
+const storyLabels = { story_mention: 'Mentioned you in their story', story_reply: 'Replied to your story' };
+function storyView(message) {
+  const label = storyLabels[message.type];
+  return label ? el('p', { class: 'story-label' }, '📖 ', label) : null;
+}
+
 function reactionsView(reactions) {
   const emojis = Object.values(reactions || {}).map((value) => (typeof value === 'string' ? value : value?.emoji)).filter(Boolean);
   if (!emojis.length) return null;
@@ -65,7 +73,7 @@ export function messageView(message, { onRetry, onSplit } = {}) {
   const body = el('div', { class: 'body' });
   if (message.deleted_at) body.append(el('em', {}, 'The customer deleted this message.'));
   else if (message.html) { body.innerHTML = message.html; resolveInlineImages(body); }
-  else if (message.type !== 'text' && !visibleAttachments(message).length) body.append(el('em', {}, `[${message.type}]`));
+  else if (message.type !== 'text' && !storyLabels[message.type] && !visibleAttachments(message).length) body.append(el('em', {}, `[${message.type}]`));
   const location = message.type === 'location' ? locationView(message) : null;
   const footer = el('div', { class: 'meta' }, channelBadge(message.channel), splitButton(message, onSplit),
     kind === 'note' ? el('span', { class: 'note-label' }, 'Internal note') : null,
@@ -80,7 +88,7 @@ export function messageView(message, { onRetry, onSplit } = {}) {
     }
   }
   return el('li', { class: `msg ${kind}`, 'data-id': message.id, 'data-type': message.type },
-    emailHeaderView(message), body, emailQuoteView(message), location, buttonsView(message), visibleAttachments(message).map(attachmentView),
+    emailHeaderView(message), storyView(message), body, emailQuoteView(message), location, buttonsView(message), visibleAttachments(message).map(attachmentView),
     reactionsView(message.reactions), footer);
 }
 
