@@ -39,7 +39,7 @@ final class ChannelIngestQueue: Sendable {
     let concurrency: Int
     private let queues = Mutex<[TenantID: TenantQueue]>([:])
 
-    init(database: Database, keyRing: TenantKeyRing, maximumBatch: Int = 64, concurrency: Int = 4) {
+    init(database: Database, keyRing: TenantKeyRing, maximumBatch: Int = 64, concurrency: Int) {
         self.database = database
         self.keyRing = keyRing
         self.maximumBatch = maximumBatch

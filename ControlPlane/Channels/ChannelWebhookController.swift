@@ -17,7 +17,7 @@ struct ChannelWebhookController {
     let cache = ChannelAccountCache()
     let queue: ChannelIngestQueue
 
-    init(identity: IdentityService, ingestTransactions: Int = 4) {
+    init(identity: IdentityService, ingestTransactions: Int) {
         self.identity = identity
         queue = ChannelIngestQueue(database: identity.database, keyRing: identity.keyRing, concurrency: ingestTransactions)
     }

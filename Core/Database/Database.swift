@@ -38,7 +38,9 @@ public struct Database: Sendable {
     ) async throws -> Result {
         try await Self.unwrappingBodyErrors {
             try await client.withTransaction(logger: logger) { connection in
-                for try await _ in try await connection.execute(BindTenantStatement(tenant: tenant.rawValue), logger: logger) {}
+                var bindings = PostgresBindings(capacity: 1)
+                bindings.append(tenant.rawValue)
+                _ = try await connection.run(BindTenantStatement.self, bindings, logger: logger)
                 return try await body(connection)
             }
         }

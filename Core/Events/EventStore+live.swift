@@ -9,11 +9,12 @@ extension EventStore {
     ) async throws -> [RecordedEvent] {
         let partitions = positions.keys.sorted()
         let after = partitions.map { positions[$0] ?? 0 }
-        let poll = HubPollStatement(partitions: partitions, after: after, limit: limit)
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(partitions)
+        bindings.append(after)
+        bindings.append(limit)
         return try await database.withConnection { connection in
-            var events: [RecordedEvent] = []
-            for try await event in try await connection.execute(poll, logger: database.logger) { events.append(event) }
-            return events
+            try await connection.run(HubPollStatement.self, bindings, logger: database.logger).map(EventRows.decode)
         }
     }
 

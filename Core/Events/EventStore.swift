@@ -31,24 +31,35 @@ public enum EventStore {
         guard !events.isEmpty else { throw EventStoreError.emptyAppend }
         guard (1...200).contains(stream.utf8.count) else { throw EventStoreError.invalid("a stream name has 1 to 200 bytes") }
         let count = events.count
-        var slot: (partition: Int, head: Int64)?
-        let claim = EventAppendStatements.ClaimPositions(count: count, tenant: tenant.rawValue, stream: stream)
-        for try await (partition, head) in try await connection.execute(claim, logger: logger) { slot = (partition, head) }
-        guard let slot else { throw EventStoreError.invalid("the event log has no partitions: run `glavito migrate`") }
+        var claim = PostgresBindings(capacity: 3)
+        claim.append(count)
+        claim.append(tenant.rawValue)
+        claim.append(stream)
+        guard let claimed = try await connection.run(EventAppendStatements.ClaimPositions.self, claim, logger: logger).first else {
+            throw EventStoreError.invalid("the event log has no partitions: run `glavito migrate`")
+        }
+        let (partition, head) = try claimed.decode((Int, Int64).self)
 
         let (check, expectedValue): (Bool, Int) = switch expected {
         case .any: (false, 0)
         case .noStream: (true, 0)
         case .exactly(let version): (true, version)
         }
-        let insert = EventAppendStatements.Insert(
-            tenant: tenant.rawValue, stream: stream, partition: slot.partition, firstPosition: slot.head - Int64(count) + 1,
-            types: events.map(\.type), documents: events.map(\.data), metadata: events.map(\.metadata),
-            check: check, expected: expectedValue)
-        var appended: [Appended] = []
+        var insert = PostgresBindings(capacity: 9)
+        insert.append(tenant.rawValue)
+        insert.append(stream)
+        insert.append(partition)
+        insert.append(head - Int64(count) + 1)
+        insert.append(events.map(\.type))
+        insert.append(events.map(\.data))
+        insert.append(events.map(\.metadata))
+        insert.append(check)
+        insert.append(expectedValue)
+        let appended: [Appended]
         do {
-            for try await (version, position) in try await connection.execute(insert, logger: logger) {
-                appended.append(Appended(version: version, partition: slot.partition, position: position))
+            appended = try await connection.run(EventAppendStatements.Insert.self, insert, logger: logger).map { row in
+                let (version, position) = try row.decode((Int, Int64).self)
+                return Appended(version: version, partition: partition, position: position)
             }
         } catch let error as PSQLError {
             throw mapped(error)
@@ -56,7 +67,7 @@ public enum EventStore {
         guard appended.count == count else {
             // Give the positions back, so the partition stays gap-free even if the caller commits anyway.
             try await connection.query("""
-                UPDATE event_partitions SET head = head - \(count) WHERE partition = \(slot.partition)
+                UPDATE event_partitions SET head = head - \(count) WHERE partition = \(partition)
                 """, logger: logger)
             let actual = try await currentVersion(of: stream, tenant: tenant, on: connection, logger: logger)
             throw EventStoreError.versionConflict(stream: stream, expected: expected, actual: actual)

@@ -267,17 +267,27 @@ def flow_template(browser, settings):
     context.close()
 
 
+def add_field(page, key, label, type, pattern=None, options=None, entity=None):
+    """Adds a custom field on the admin's /admin/fields page (already open) and waits until it is listed."""
+    if entity:
+        page.select_option("#field-entity", entity)
+    page.fill("#field-key", key)
+    page.fill("#field-label", label)
+    page.select_option("#field-type", type)
+    if pattern:
+        page.fill("#field-pattern", pattern)
+    if options:
+        page.fill("#field-options", options)
+    page.click("#add-field button[type=submit]")
+    expect(page.locator("#fields")).to_contain_text(key)
+
+
 def flow_fields(browser, settings):
     admin, agent = settings["agents"]
     _, name = new_customer(settings, "Ola", "Wo bleibt meine Erstattung?", prefix="4915")
     context, page = sign_in(browser, settings, admin)
     page.goto(f"{settings['base']}/admin/fields")
-    page.fill("#field-key", "order_number")
-    page.fill("#field-label", "Order number")
-    page.select_option("#field-type", "text")
-    page.fill("#field-pattern", "[A-Z]-[0-9]{4}")
-    page.click("#add-field button[type=submit]")
-    expect(page.locator("#fields")).to_contain_text("order_number")
+    add_field(page, "order_number", "Order number", "text", pattern="[A-Z]-[0-9]{4}")
     context.close()
     context, page = sign_in(browser, settings, agent)
     open_ticket(page, name)
@@ -311,20 +321,8 @@ def flow_teams(browser, settings):
     row.locator("form[action$='/members'] button[type=submit]").click()
     expect(page.locator("#teams tr[data-team='vip-desk'] .member-count")).to_have_text("1")
     page.goto(f"{settings['base']}/admin/fields")
-    page.select_option("#field-entity", "contact")
-    page.fill("#field-key", "customer_no")
-    page.fill("#field-label", "Customer number")
-    page.select_option("#field-type", "text")
-    page.fill("#field-pattern", "C[0-9]{5}")
-    page.click("#add-field button[type=submit]")
-    expect(page.locator("#fields")).to_contain_text("customer_no")
-    page.select_option("#field-entity", "ticket")
-    page.fill("#field-key", "plan")
-    page.fill("#field-label", "Plan")
-    page.select_option("#field-type", "select")
-    page.fill("#field-options", "basic, pro")
-    page.click("#add-field button[type=submit]")
-    expect(page.locator("#fields")).to_contain_text("plan")
+    add_field(page, "customer_no", "Customer number", "text", pattern="C[0-9]{5}", entity="contact")
+    add_field(page, "plan", "Plan", "select", options="basic, pro", entity="ticket")
     context.close()
     context, page = sign_in(browser, settings, agent)
     open_ticket(page, name)
