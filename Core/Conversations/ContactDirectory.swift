@@ -31,57 +31,8 @@ public struct ContactDirectory: Sendable {
     /// `locked`: the caller already holds the identities' advisory locks (``InboundIngestor`` takes them all first).
     public func resolve(_ claims: [IdentityClaim], profileName: String?, sourceMessage: UUID?, locked: Bool = false,
                         on connection: PostgresConnection, logger: Logger) async throws -> ContactResolution {
-        let claims = Self.unique(claims)
-        guard !claims.isEmpty else { throw ConversationError.invalid("a message without any sender identity") }
-        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
-        let indexes = claims.map { cipher.blindIndex($0.value, purpose: Self.purpose($0.kind)) }
-        if !locked {
-            let lockKeys = indexes.map { Self.lockKey($0) }.sorted()
-            try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
-                                       logger: logger)
-        }
-        let known = try await lookup(kinds: claims.map(\.kind.rawValue), indexes: indexes, on: connection, logger: logger)
-        // Which known identity decides: channel-scoped first, then phone, then email.
-        let decidingIndex = claims.indices.first { !claims[$0].kind.linksAcrossChannels && known[indexes[$0]] != nil }
-            ?? claims.indices.first { known[indexes[$0]] != nil }
-        var contactID: UUID
-        var created = false
-        var reason = "first_seen"
-        var matched: UUID?
-        if let decidingIndex, let deciding = known[indexes[decidingIndex]] {
-            contactID = deciding.contact
-            matched = deciding.id
-            switch claims[decidingIndex].kind {
-            case .phone: reason = "matched_phone"
-            case .email: reason = "matched_email"
-            default: reason = "seen_with"
-            }
-            if let profileName, !profileName.isEmpty {
-                try await connection.query("""
-                    UPDATE contacts SET display_name = \(profileName), updated_at = now() WHERE id = \(contactID) AND display_name = ''
-                    """, logger: logger)
-            }
-        } else {
-            contactID = UUID()
-            created = true
-            try await connection.query("""
-                INSERT INTO contacts (tenant_id, id, display_name) VALUES (\(tenant.rawValue), \(contactID), \(profileName ?? ""))
-                """, logger: logger)
-        }
-        var ids: [UUID] = []
-        var links: [ContactResolution.Link] = []
-        for (position, claim) in claims.enumerated() {
-            if let existing = known[indexes[position]] {
-                ids.append(existing.id)
-                continue
-            }
-            let id = UUID()
-            try await insertIdentity(id: id, contact: contactID, claim: claim, index: indexes[position], reason: reason,
-                                     matched: matched, source: sourceMessage, cipher: cipher, on: connection, logger: logger)
-            ids.append(id)
-            links.append(.init(identityID: id, kind: claim.kind, reason: reason, matchedIdentityID: matched))
-        }
-        return ContactResolution(contactID: contactID, createdContact: created, identityIDs: ids, links: links)
+        try await resolve([Sender(claims: claims, profileName: profileName, sourceMessage: sourceMessage)], locked: locked,
+                          on: connection, logger: logger)[0]
     }
 
     /// Adds an identity to a contact by hand (`added`). Fails with a conflict when another contact has it: merge

@@ -7,7 +7,8 @@ import PostgresNIO
 /// An append locks its partition's head until the transaction ends. Appending as the work goes would hold those
 /// locks through the rest of the transaction (serialising every writer of the partition) and take them in
 /// whatever order the work happens to touch streams, so two ingests could deadlock. Appending everything last, in
-/// partition order, keeps the locks short and always taken in the same order.
+/// one ``EventStore/append(streams:tenant:on:logger:)`` that locks in partition order, keeps the locks short and
+/// always taken in the same order.
 public struct ConversationEventBuffer: Sendable {
     /// Who causes the events queued next, and in which request.
     public var events: ConversationEvents
@@ -45,8 +46,8 @@ public struct ConversationEventBuffer: Sendable {
         }
     }
 
-    /// Appends everything queued, stream by stream in partition order (events of a stream keep their order), and
-    /// empties the buffer.
+    /// Appends everything queued in one multi-stream append (events of a stream keep their order; the partitions
+    /// are locked in partition order) and empties the buffer.
     public mutating func flush(on connection: PostgresConnection, logger: Logger) async throws {
         guard !pending.isEmpty else { return }
         var order: [String] = []
@@ -55,25 +56,7 @@ public struct ConversationEventBuffer: Sendable {
             if byStream[stream] == nil { order.append(stream) }
             byStream[stream, default: []].append(event)
         }
-        var sorted = order
-        if order.count > 1 {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(order)
-            bindings.append(events.tenant.rawValue)
-            sorted = try await connection.run(PartitionOrderStatement.self, bindings, logger: logger).map { try $0.decode(String.self) }
-        }
-        for stream in sorted {
-            try await EventStore.append(byStream[stream] ?? [], to: stream, tenant: events.tenant, on: connection, logger: logger)
-        }
+        try await EventStore.append(streams: order.map { ($0, byStream[$0] ?? []) }, tenant: events.tenant, on: connection, logger: logger)
         pending.removeAll()
-    }
-
-    /// The streams in the order their partitions are locked (prepared once per connection: every ingest runs it).
-    enum PartitionOrderStatement: PreparedSQL {
-        static let name = "glavito_stream_partition_order_v1"
-        static let sql = """
-            SELECT s.stream FROM unnest($1::text[]) AS s (stream)
-            ORDER BY glavito_event_partition($2, s.stream), s.stream
-            """
     }
 }

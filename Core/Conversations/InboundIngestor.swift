@@ -21,7 +21,8 @@ public struct InboundIngestor: Sendable {
 
     /// What an ingest did.
     public struct Outcome: Sendable, Equatable {
-        /// Ids of the messages stored, in the batch's order.
+        /// Ids of the messages stored, in the batch's order (a reaction to a message we do not have, kept as a
+        /// message of its own, comes after the batch's other messages).
         public var stored: [UUID] = []
         /// Messages already stored before (retried webhooks).
         public var duplicates = 0
@@ -45,7 +46,8 @@ public struct InboundIngestor: Sendable {
     /// Ingests several webhooks' batches in the caller's one transaction (group commit), returning an outcome per
     /// batch. Every lock the work needs (each message's provider id, each sender identity) is taken first, in one
     /// sorted statement, and the events are appended last in partition order, so concurrent ingests cannot deadlock
-    /// on each other's locks.
+    /// on each other's locks. New messages are stored set-wise (see ``store(_:settings:outcomes:events:on:logger:)``):
+    /// a few statements for the whole group, not a few per message.
     public func ingest(_ items: [(ChannelWebhookBatch, ChannelAccount)], on connection: PostgresConnection,
                        logger: Logger) async throws -> [Outcome] {
         let settings = try await ConversationSettings.load(on: connection, logger: logger)
@@ -64,10 +66,55 @@ public struct InboundIngestor: Sendable {
                                        logger: logger)
         }
         var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "system"))
-        var outcomes: [Outcome] = []
-        for (batch, account) in items {
-            events.events = ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())")
-            outcomes.append(try await ingestLocked(batch, account: account, settings: settings, events: &events, on: connection, logger: logger))
+        var outcomes = Array(repeating: Outcome(), count: items.count)
+        // New messages first, all together; then reactions and deletions (which may target them), in order; then
+        // delivery statuses.
+        var fresh: [Arrival] = []
+        for (item, (batch, account)) in items.enumerated() {
+            for message in batch.messages where !message.isDeletion && message.reaction == nil {
+                fresh.append(Arrival(item: item, message: message, account: account))
+            }
+        }
+        try await store(fresh, settings: settings, outcomes: &outcomes, events: &events, on: connection, logger: logger)
+        let messages = MessageStore(tenant: tenant)
+        var unmatched: [Arrival] = []
+        for (item, (batch, account)) in items.enumerated() {
+            events.events = ConversationEvents(tenant: tenant, actor: Self.actor(account))
+            for message in batch.messages {
+                if message.isDeletion {
+                    if let hit = try await messages.markDeleted(providerID: message.providerMessageID, account: account.id, on: connection,
+                                                                logger: logger) {
+                        try events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                          ["message_id": hit.message.uuidString.lowercased()])
+                        outcomes[item].updates += 1
+                    }
+                } else if let reaction = message.reaction {
+                    // A reaction (or its removal) shows on the message it targets; applying it again is harmless. Only
+                    // a reaction to a message we do not have is kept as a row of its own.
+                    guard let hit = try await messages.react(reaction, account: account.id, on: connection, logger: logger) else {
+                        unmatched.append(Arrival(item: item, message: message, account: account))
+                        continue
+                    }
+                    try events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                      ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""])
+                    outcomes[item].updates += 1
+                }
+            }
+        }
+        try await store(unmatched, settings: settings, outcomes: &outcomes, events: &events, on: connection, logger: logger)
+        for (item, (batch, account)) in items.enumerated() {
+            events.events = ConversationEvents(tenant: tenant, actor: Self.actor(account))
+            for status in batch.statuses {
+                guard let hit = try await messages.apply(status, account: account.id, on: connection, logger: logger) else {
+                    outcomes[item].statusesIgnored += 1
+                    continue
+                }
+                outcomes[item].statusesApplied += 1
+                var extra = ["message_id": hit.message.uuidString.lowercased(), "delivery_status": status.status.rawValue]
+                if let code = status.errorCode { extra["error_code"] = String(code) }
+                try events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
+                                  extra)
+            }
         }
         try await events.flush(on: connection, logger: logger)
         return outcomes
@@ -78,105 +125,6 @@ public struct InboundIngestor: Sendable {
         ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account)/\(providerID)".utf8), length: 8)))
     }
 
-    func ingestLocked(_ batch: ChannelWebhookBatch, account: ChannelAccount, settings: ConversationSettings,
-                      events: inout ConversationEventBuffer, on connection: PostgresConnection, logger: Logger) async throws -> Outcome {
-        var outcome = Outcome()
-        let messages = MessageStore(tenant: tenant)
-        for message in batch.messages {
-            if message.isDeletion {
-                if let hit = try await messages.markDeleted(providerID: message.providerMessageID, account: account.id, on: connection, logger: logger) {
-                    try events.ticket("message.deleted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                            ["message_id": hit.message.uuidString.lowercased()])
-                    outcome.updates += 1
-                }
-                continue
-            }
-            // A reaction (or its removal) shows on the message it targets; applying it again is harmless. Only a
-            // reaction to a message we do not have is kept as a row of its own.
-            if let reaction = message.reaction,
-               let hit = try await messages.react(reaction, account: account.id, on: connection, logger: logger) {
-                try events.ticket("message.reacted", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                        ["message_id": hit.message.uuidString.lowercased(), "emoji": reaction.emoji ?? ""])
-                outcome.updates += 1
-                continue
-            }
-            if try await messages.id(ofProvider: message.providerMessageID, account: account.id, on: connection, logger: logger) != nil {
-                outcome.duplicates += 1
-                continue
-            }
-            outcome.stored.append(try await store(message, account: account, settings: settings, events: &events, on: connection, logger: logger))
-        }
-        for status in batch.statuses {
-            guard let hit = try await messages.apply(status, account: account.id, on: connection, logger: logger) else {
-                outcome.statusesIgnored += 1
-                continue
-            }
-            outcome.statusesApplied += 1
-            var extra = ["message_id": hit.message.uuidString.lowercased(), "delivery_status": status.status.rawValue]
-            if let code = status.errorCode { extra["error_code"] = String(code) }
-            try events.ticket("message.status_changed", try await TicketStore(tenant: tenant).get(hit.ticket, on: connection, logger: logger),
-                                    extra)
-        }
-        return outcome
-    }
-
-    func store(_ message: InboundMessage, account: ChannelAccount, settings: ConversationSettings, events: inout ConversationEventBuffer,
-               on connection: PostgresConnection, logger: Logger) async throws -> UUID {
-        let id = UUID()
-        let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
-        let resolution = try await directory.resolve(message.sender, profileName: message.isEcho ? nil : message.profileName,
-                                                     sourceMessage: id, locked: true, on: connection, logger: logger)
-        try events.resolved(resolution, channel: message.channel, message: id)
-        let tickets = TicketStore(tenant: tenant)
-        let subject = message.text.map { String($0.prefix(120)) } ?? message.type.rawValue
-        let (ticket, created, reopened) = try await tickets.ticketForInbound(contact: resolution.contactID, channel: message.channel,
-                                                                            account: account.id, subject: subject, settings: settings,
-                                                                            on: connection, logger: logger)
-        let messages = MessageStore(tenant: tenant)
-        let replyTo = try await message.replyToProviderMessageID.asyncMap {
-            try await messages.id(ofProvider: $0, account: account.id, on: connection, logger: logger)
-        } ?? nil
-        let direction = message.isEcho ? "outbound" : "inbound"
-        var new = MessageStore.New(ticketID: ticket.id, contactID: resolution.contactID, channel: message.channel, channelAccountID: account.id,
-                                   direction: direction, authorKind: message.isEcho ? "agent" : "contact", type: message.type,
-                                   text: message.text, content: message.content, providerMessageID: message.providerMessageID,
-                                   replyToMessageID: replyTo, deliveryStatus: message.isEcho ? .sent : nil, sentAt: message.sentAt)
-        new.id = id
-        try await messages.insert(new, on: connection, logger: logger)
-        let attachmentIDs = try await messages.addAttachments(message.media, message: id, on: connection, logger: logger)
-        if !attachmentIDs.isEmpty {
-            let jobs = try attachmentIDs.map { try NewJob(kind: Self.mediaJobKind, encoding: ["attachment_id": $0.uuidString.lowercased()],
-                                                          maxAttempts: 12, uniqueKey: "attachment:\($0.uuidString.lowercased())") }
-            _ = try await JobQueue.enqueue(jobs, tenant: tenant, on: connection, logger: logger, notify: true)
-        }
-        if !message.isEcho, let scoped = message.sender.indices.first(where: { !message.sender[$0].kind.linksAcrossChannels }) {
-            var bindings = PostgresBindings(capacity: 5)
-            bindings.append(tenant.rawValue)
-            bindings.append(account.id)
-            bindings.append(resolution.identityIDs[scoped])
-            bindings.append(resolution.contactID)
-            bindings.append(message.sentAt)
-            _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
-        }
-        try await tickets.touch(ticket.id, direction: direction, channel: message.channel, account: account.id, at: message.sentAt,
-                                on: connection, logger: logger)
-        if created {
-            try events.ticket("ticket.created", ticket, ["channel": message.channel.rawValue])
-        } else if reopened {
-            try events.ticket("ticket.reopened", ticket, [:])
-        }
-        try events.ticket(message.isEcho ? "message.sent" : "message.received", ticket,
-                                ["message_id": id.uuidString.lowercased(), "channel": message.channel.rawValue, "type": message.type.rawValue,
-                                 "direction": direction])
-        return id
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
-    }
+    /// Who causes the events of a channel's webhook.
+    static func actor(_ account: ChannelAccount) -> String { "channel:\(account.id.uuidString.lowercased())" }
 }

@@ -85,36 +85,65 @@ public struct MessageStore: Sendable {
 
     /// Stores a message.
     public func insert(_ new: New, on connection: PostgresConnection, logger: Logger) async throws {
-        var bindings = PostgresBindings(capacity: 17)
+        try await insert([new], on: connection, logger: logger)
+    }
+
+    /// Stores messages, in one statement.
+    public func insert(_ news: [New], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !news.isEmpty else { return }
+        var bindings = PostgresBindings(capacity: 2)
         bindings.append(tenant.rawValue)
-        bindings.append(new.id)
-        bindings.append(new.ticketID)
-        bindings.append(new.contactID)
-        bindings.append(new.channel.rawValue)
-        bindings.append(new.channelAccountID)
-        bindings.append(new.direction)
-        bindings.append(new.authorKind)
-        bindings.append(new.authorID)
-        bindings.append(new.type.rawValue)
-        bindings.append(new.text)
-        bindings.append(new.content)
-        bindings.append(new.providerMessageID)
-        bindings.append(new.replyToMessageID)
-        bindings.append(new.deliveryStatus?.rawValue)
-        bindings.append(new.recipientIdentityID)
-        bindings.append(new.sentAt)
+        bindings.append(try JSONCoding.encode(news.map(InsertRow.init)))
         _ = try await connection.run(InsertStatement.self, bindings, logger: logger)
     }
 
-    /// The insert every stored message goes through (inbound, outbound, notes), prepared once per connection.
+    /// One message as ``InsertStatement`` reads it from JSON (`sent_at` in seconds since 1970).
+    struct InsertRow: Encodable {
+        let id, ticketID, contactID: UUID
+        let channel: String
+        let channelAccountID: UUID?
+        let direction, authorKind: String
+        let authorID: UUID?
+        let type: String
+        let text: String?
+        let content: String
+        let providerMessageID: String?
+        let replyToMessageID: UUID?
+        let deliveryStatus: String?
+        let recipientIdentityID: UUID?
+        let sentAt: Double
+
+        init(_ new: New) {
+            (id, ticketID, contactID, channel, channelAccountID) = (new.id, new.ticketID, new.contactID, new.channel.rawValue, new.channelAccountID)
+            (direction, authorKind, authorID, type, text, content) = (new.direction, new.authorKind, new.authorID, new.type.rawValue, new.text,
+                                                                     new.content)
+            (providerMessageID, replyToMessageID, deliveryStatus) = (new.providerMessageID, new.replyToMessageID, new.deliveryStatus?.rawValue)
+            (recipientIdentityID, sentAt) = (new.recipientIdentityID, new.sentAt.timeIntervalSince1970)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, channel, direction, type, text, content
+            case ticketID = "ticket_id", contactID = "contact_id", channelAccountID = "channel_account_id", authorKind = "author_kind"
+            case authorID = "author_id", providerMessageID = "provider_message_id", replyToMessageID = "reply_to_message_id"
+            case deliveryStatus = "delivery_status", recipientIdentityID = "recipient_identity_id", sentAt = "sent_at"
+        }
+    }
+
+    /// The insert every stored message goes through (inbound, outbound, notes), prepared once per connection: `$2`
+    /// is a JSON array of ``InsertRow``.
     enum InsertStatement: PreparedSQL {
-        static let name = "glavito_message_insert_v1"
+        static let name = "glavito_message_insert_v2"
         static let sql = """
             INSERT INTO messages (tenant_id, id, ticket_id, contact_id, channel, channel_account_id, direction, author_kind, author_id,
                                   type, text, content, provider_message_id, reply_to_message_id, delivery_status, status_updated_at,
                                   recipient_identity_id, sent_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text::jsonb, $13, $14, $15,
-                    CASE WHEN $15::text IS NULL THEN NULL ELSE now() END, $16, $17)
+            SELECT $1, m.id, m.ticket_id, m.contact_id, m.channel, m.channel_account_id, m.direction, m.author_kind, m.author_id,
+                   m.type, m.text, m.content::jsonb, m.provider_message_id, m.reply_to_message_id, m.delivery_status,
+                   CASE WHEN m.delivery_status IS NULL THEN NULL ELSE now() END, m.recipient_identity_id, to_timestamp(m.sent_at)
+            FROM jsonb_to_recordset($2::text::jsonb) AS m (id uuid, ticket_id uuid, contact_id uuid, channel text, channel_account_id uuid,
+                                                           direction text, author_kind text, author_id uuid, type text, text text,
+                                                           content text, provider_message_id text, reply_to_message_id uuid,
+                                                           delivery_status text, recipient_identity_id uuid, sent_at double precision)
             """
     }
 
@@ -139,6 +168,44 @@ public struct MessageStore: Sendable {
     enum ProviderIDStatement: PreparedSQL {
         static let name = "glavito_message_by_provider_v1"
         static let sql = "SELECT id FROM messages WHERE channel_account_id = $1 AND provider_message_id = $2"
+    }
+
+    /// A message as a channel account knows it.
+    public struct ProviderKey: Sendable, Hashable {
+        /// The channel account.
+        public var account: UUID
+        /// The provider's message id.
+        public var providerID: String
+
+        /// Creates a key.
+        public init(account: UUID, providerID: String) {
+            self.account = account
+            self.providerID = providerID
+        }
+    }
+
+    /// Our ids of the messages among `keys` that are stored, in one statement.
+    public func ids(of keys: [ProviderKey], on connection: PostgresConnection, logger: Logger) async throws -> [ProviderKey: UUID] {
+        guard !keys.isEmpty else { return [:] }
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(keys.map(\.account))
+        bindings.append(keys.map(\.providerID))
+        var out: [ProviderKey: UUID] = [:]
+        for row in try await connection.run(ProviderIDsStatement.self, bindings, logger: logger) {
+            let (account, providerID, id) = try row.decode((UUID, String, UUID).self)
+            out[ProviderKey(account: account, providerID: providerID)] = id
+        }
+        return out
+    }
+
+    /// ``ids(of:on:logger:)``'s lookup: every webhook's messages ask it (retried webhooks).
+    enum ProviderIDsStatement: PreparedSQL {
+        static let name = "glavito_messages_by_provider_v1"
+        static let sql = """
+            SELECT m.channel_account_id, m.provider_message_id, m.id
+            FROM unnest($1::uuid[], $2::text[]) AS k (account, provider_id)
+            JOIN messages m ON m.channel_account_id = k.account AND m.provider_message_id = k.provider_id
+            """
     }
 
     /// A ticket's messages in timeline order, after the message `after` (exclusive), at most `limit`.

@@ -47,61 +47,16 @@ public struct TicketStore: Sendable {
     /// with the channel's priority. Returns the ticket and whether it was created.
     public func ticketForInbound(contact: UUID, channel: ChannelKind, account: UUID?, subject: String, settings: ConversationSettings,
                                  on connection: PostgresConnection, logger: Logger) async throws -> (Ticket, created: Bool, reopened: Bool) {
-        let rows = try await connection.query("""
-            SELECT \(unescaped: Self.columns) FROM tickets
-            WHERE contact_id = \(contact)
-              AND (status IN ('open', 'pending', 'snoozed')
-                   OR (status = 'resolved' AND resolved_at > now() - make_interval(secs => \(settings.reopenWindowHours * 3600))))
-            ORDER BY status = 'resolved', updated_at DESC
-            LIMIT 1
-            FOR UPDATE
-            """, logger: logger)
-        if let found = try await Self.decode(rows).first {
-            guard found.status != "open" else { return (found, false, false) }
-            let reopened = try await Self.decode(try await connection.query("""
-                UPDATE tickets SET status = 'open', snoozed_until = NULL, resolved_at = NULL, updated_at = now()
-                WHERE id = \(found.id) RETURNING \(unescaped: Self.columns)
-                """, logger: logger))
-            return (reopened.first ?? found, false, found.status == "resolved")
-        }
-        let id = UUID()
-        let created = try await Self.decode(try await connection.query("""
-            INSERT INTO tickets (tenant_id, id, contact_id, subject, priority, channel, last_channel, last_channel_account_id)
-            VALUES (\(tenant.rawValue), \(id), \(contact), \(String(subject.prefix(200))), \(settings.priority(for: channel)),
-                    \(channel.rawValue), \(channel.rawValue), \(account))
-            RETURNING \(unescaped: Self.columns)
-            """, logger: logger))
-        guard let ticket = created.first else { throw ConversationError.notFound("the ticket was not stored") }
-        return (ticket, true, false)
+        let placed = try await ticketsForInbound([InboundTicket(contact: contact, channel: channel, account: account, subject: subject)],
+                                                 settings: settings, on: connection, logger: logger)[0]
+        return (placed.ticket, placed.created, placed.reopened)
     }
 
     /// Records a new message on the ticket: last activity, the customer's last channel and time for inbound
     /// messages, the first response for the first agent reply.
     public func touch(_ id: UUID, direction: String, channel: ChannelKind, account: UUID?, at: Date,
                       on connection: PostgresConnection, logger: Logger) async throws {
-        var bindings = PostgresBindings(capacity: 5)
-        bindings.append(at)
-        bindings.append(direction)
-        bindings.append(channel.rawValue)
-        bindings.append(account)
-        bindings.append(id)
-        _ = try await connection.run(TouchStatement.self, bindings, logger: logger)
-    }
-
-    /// ``touch(_:direction:channel:account:at:on:logger:)``, prepared once per connection (every message runs it).
-    enum TouchStatement: PreparedSQL {
-        static let name = "glavito_ticket_touch_v1"
-        static let sql = """
-            UPDATE tickets SET
-                last_message_at = greatest(last_message_at, $1),
-                last_inbound_at = CASE WHEN $2::text = 'inbound' THEN greatest(coalesce(last_inbound_at, $1), $1) ELSE last_inbound_at END,
-                last_channel = CASE WHEN $2::text = 'inbound' THEN $3 ELSE last_channel END,
-                last_channel_account_id = CASE WHEN $2::text = 'inbound' THEN coalesce($4, last_channel_account_id)
-                                               ELSE last_channel_account_id END,
-                first_response_at = CASE WHEN $2::text = 'outbound' THEN coalesce(first_response_at, now()) ELSE first_response_at END,
-                updated_at = now()
-            WHERE id = $5
-            """
+        try await touch([Touch(ticket: id, direction: direction, channel: channel, account: account, at: at)], on: connection, logger: logger)
     }
 
     /// A page of tickets matching `filter`, within what `scope` lets `user` see, by last activity (newest first).

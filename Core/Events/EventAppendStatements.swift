@@ -34,4 +34,50 @@ enum EventAppendStatements {
             RETURNING version, position
             """
     }
+
+    /// Locks the partitions of streams `$2` of tenant `$1`, in partition order (the sort runs below the row locks),
+    /// until the transaction ends. The first statement of a multi-stream append.
+    enum LockPartitions: PreparedSQL {
+        static let name = "glavito_event_lock_partitions_v1"
+        static let sql = """
+            SELECT partition FROM event_partitions
+            WHERE partition IN (SELECT glavito_event_partition($1, s.stream) FROM unnest($2::text[]) AS s (stream))
+            ORDER BY partition
+            FOR UPDATE
+            """
+    }
+
+    /// Appends events (`$2` streams, `$3` types, `$4` documents, `$5` metadata, one entry per event) of tenant `$1`
+    /// after ``LockPartitions``: takes each partition's positions and each stream's next versions and inserts, in
+    /// one statement. Returns `(version, partition, position)` per event, in the order given.
+    enum InsertStreams: PreparedSQL {
+        static let name = "glavito_event_insert_streams_v1"
+        static let sql = """
+            WITH e AS MATERIALIZED (
+                SELECT x.stream, x.type, x.data, x.metadata, x.ordinality, glavito_event_partition($1, x.stream) AS partition
+                FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x (stream, type, data, metadata, ordinality)
+            ), claimed AS (
+                UPDATE event_partitions p SET head = p.head + c.n
+                FROM (SELECT partition, count(*) AS n FROM e GROUP BY partition) AS c
+                WHERE p.partition = c.partition
+                RETURNING p.partition, p.head - c.n AS base
+            ), current AS (
+                SELECT s.stream, coalesce((SELECT max(v.version) FROM events v WHERE v.tenant_id = $1 AND v.stream = s.stream), 0) AS version
+                FROM (SELECT DISTINCT stream FROM e) AS s
+            ), placed AS (
+                SELECT e.stream, e.type, e.data, e.metadata, e.ordinality, e.partition,
+                       current.version + row_number() OVER (PARTITION BY e.stream ORDER BY e.ordinality) AS version,
+                       claimed.base + row_number() OVER (PARTITION BY e.partition ORDER BY e.ordinality) AS position
+                FROM e JOIN claimed USING (partition) JOIN current USING (stream)
+            ), inserted AS (
+                INSERT INTO events (tenant_id, stream, version, partition, position, type, data, metadata)
+                SELECT $1, stream, version, partition, position, type, data::jsonb, metadata::jsonb
+                FROM placed ORDER BY ordinality
+                RETURNING stream, version, partition, position
+            )
+            SELECT inserted.version, inserted.partition, inserted.position
+            FROM inserted JOIN placed USING (partition, position)
+            ORDER BY placed.ordinality
+            """
+    }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The customer-service windows a group of inbound messages moves: per channel account and identity, the latest
+/// message time and the contact of the last message.
+struct ChannelWindows {
+    private var order: [String] = []
+    private var moves: [String: (account: UUID, identity: UUID, contact: UUID, at: Date)] = [:]
+
+    mutating func move(account: UUID, identity: UUID, contact: UUID, at: Date) {
+        let key = "\(account)/\(identity)"
+        if let earlier = moves[key] {
+            moves[key] = (account, identity, contact, max(earlier.at, at))
+        } else {
+            order.append(key)
+            moves[key] = (account, identity, contact, at)
+        }
+    }
+
+    func write(tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !order.isEmpty else { return }
+        let list = order.compactMap { moves[$0] }
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(tenant.rawValue)
+        bindings.append(list.map(\.account))
+        bindings.append(list.map(\.identity))
+        bindings.append(list.map(\.contact))
+        bindings.append(list.map(\.at))
+        _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What resolving a batch of senders writes: new contacts, new identities and names for unnamed contacts, decided in
+/// memory in the senders' order and written with one statement each.
+struct ResolutionPlan {
+    struct NewIdentity {
+        var id: UUID
+        var contact: UUID
+        var claim: IdentityClaim
+        var index: String
+        var reason: String
+        var matched: UUID?
+        var source: UUID?
+    }
+
+    var contacts: [(id: UUID, name: String)] = []
+    var identities: [NewIdentity] = []
+    var names: [UUID: String] = [:]
+
+    /// Decides one sender's contact; `known` (blind index to identity and contact) learns the identities it adds.
+    mutating func resolve(_ claims: [IdentityClaim], indexes: [String], profileName: String?, sourceMessage: UUID?,
+                          known: inout [String: (id: UUID, contact: UUID)]) -> ContactResolution {
+        // Which known identity decides: channel-scoped first, then phone, then email.
+        let decidingIndex = claims.indices.first { !claims[$0].kind.linksAcrossChannels && known[indexes[$0]] != nil }
+            ?? claims.indices.first { known[indexes[$0]] != nil }
+        let contactID: UUID
+        var created = false
+        var reason = "first_seen"
+        var matched: UUID?
+        if let decidingIndex, let deciding = known[indexes[decidingIndex]] {
+            contactID = deciding.contact
+            matched = deciding.id
+            switch claims[decidingIndex].kind {
+            case .phone: reason = "matched_phone"
+            case .email: reason = "matched_email"
+            default: reason = "seen_with"
+            }
+            if let profileName, !profileName.isEmpty, names[contactID] == nil { names[contactID] = profileName }
+        } else {
+            contactID = UUID()
+            created = true
+            contacts.append((contactID, profileName ?? ""))
+        }
+        var ids: [UUID] = []
+        var links: [ContactResolution.Link] = []
+        for (position, claim) in claims.enumerated() {
+            if let existing = known[indexes[position]] {
+                ids.append(existing.id)
+                continue
+            }
+            let id = UUID()
+            identities.append(NewIdentity(id: id, contact: contactID, claim: claim, index: indexes[position], reason: reason,
+                                          matched: matched, source: sourceMessage))
+            known[indexes[position]] = (id, contactID)
+            ids.append(id)
+            links.append(.init(identityID: id, kind: claim.kind, reason: reason, matchedIdentityID: matched))
+        }
+        return ContactResolution(contactID: contactID, createdContact: created, identityIDs: ids, links: links)
+    }
+
+    /// Writes the plan: contacts, then their identities (sealed), then names for contacts that had none.
+    func write(tenant: TenantID, cipher: FieldCipher, context: (UUID) -> FieldContext, on connection: PostgresConnection,
+               logger: Logger) async throws {
+        if !contacts.isEmpty {
+            try await connection.query("""
+                INSERT INTO contacts (tenant_id, id, display_name)
+                SELECT \(tenant.rawValue), c.id, c.name FROM unnest(\(contacts.map(\.id))::uuid[], \(contacts.map(\.name))::text[]) AS c (id, name)
+                """, logger: logger)
+        }
+        if !identities.isEmpty {
+            // Optional ids travel as text, '' for none.
+            let sealed = identities.map { identity in
+                var buffer = ByteBuffer()
+                buffer.writeBytes(cipher.seal(Array(identity.claim.value.utf8), context: context(identity.id)))
+                return buffer
+            }
+            try await connection.query("""
+                INSERT INTO contact_identities (tenant_id, id, contact_id, kind, value_sealed, value_index, link_reason,
+                                                matched_identity_id, source_message_id)
+                SELECT \(tenant.rawValue), i.id, i.contact, i.kind, i.sealed, i.index, i.reason, nullif(i.matched, '')::uuid,
+                       nullif(i.source, '')::uuid
+                FROM unnest(\(identities.map(\.id))::uuid[], \(identities.map(\.contact))::uuid[], \(identities.map(\.claim.kind.rawValue))::text[],
+                            \(sealed)::bytea[], \(identities.map(\.index))::text[], \(identities.map(\.reason))::text[],
+                            \(identities.map { $0.matched?.uuidString ?? "" })::text[], \(identities.map { $0.source?.uuidString ?? "" })::text[])
+                     AS i (id, contact, kind, sealed, index, reason, matched, source)
+                """, logger: logger)
+        }
+        if !names.isEmpty {
+            try await connection.query("""
+                UPDATE contacts SET display_name = n.name, updated_at = now()
+                FROM unnest(\(Array(names.keys))::uuid[], \(Array(names.values))::text[]) AS n (id, name)
+                WHERE contacts.id = n.id AND contacts.display_name = ''
+                """, logger: logger)
+        }
+    }
+}
