@@ -94,10 +94,10 @@ public struct ContactDirectory: Sendable {
     func lookup(kinds: [String], indexes: [String], on connection: PostgresConnection,
                 logger: Logger) async throws -> [String: (id: UUID, contact: UUID)] {
         let rows = try await connection.query("""
-            SELECT i.id, i.contact_id, i.value_index
-            FROM contact_identities i
-            JOIN unnest(\(kinds)::text[], \(indexes)::text[]) AS c (kind, value_index)
-              ON i.kind = c.kind AND i.value_index = c.value_index
+            SELECT i.id, i.contact_id, c.value_index
+            FROM unnest(\(kinds)::text[], \(indexes)::text[]) AS c (kind, value_index)
+            CROSS JOIN LATERAL (SELECT id, contact_id FROM contact_identities
+                                WHERE kind = c.kind AND value_index = c.value_index LIMIT 1) AS i
             """, logger: logger)
         var out: [String: (id: UUID, contact: UUID)] = [:]
         for try await (id, contact, index) in rows.decode((UUID, UUID, String).self) { out[index] = (id, contact) }

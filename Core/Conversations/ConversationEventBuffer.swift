@@ -11,25 +11,36 @@ import PostgresNIO
 /// always taken in the same order.
 public struct ConversationEventBuffer: Sendable {
     /// Who causes the events queued next, and in which request.
-    public var events: ConversationEvents
+    public var events: ConversationEvents {
+        didSet { if events.metadata != metadataOf.metadata { metadataOf = (events.metadata, nil) } }
+    }
     private var pending: [(stream: String, event: NewEvent)] = []
+    /// The metadata's JSON, written once per actor rather than once per event.
+    private var metadataOf: (metadata: EventMetadata, json: String?)
 
     /// Creates an empty buffer appending as `events` would.
     public init(_ events: ConversationEvents) {
         self.events = events
+        metadataOf = (events.metadata, nil)
+    }
+
+    private mutating func event(_ type: String, _ data: [String: String]) throws -> NewEvent {
+        let metadata = try metadataOf.json ?? JSONCoding.encode(metadataOf.metadata)
+        metadataOf.json = metadata
+        return NewEvent(type: type, data: JSONCoding.object(data), metadata: metadata)
     }
 
     /// Queues `type` for the ticket's stream with the ticket's scope and `extra` facts.
     public mutating func ticket(_ type: String, _ ticket: Ticket, _ extra: [String: String] = [:]) throws {
         let data = ticket.scope.merging(extra) { $1 }
-        pending.append(("ticket/\(ticket.id.uuidString.lowercased())", try NewEvent(type: type, value: data, metadata: events.metadata)))
+        pending.append(("ticket/\(ticket.id.uuidString.lowercased())", try event(type, data)))
     }
 
     /// Queues `type` for the contact's stream.
     public mutating func contact(_ type: String, _ contact: UUID, _ data: [String: String]) throws {
         var data = data
         data["contact_id"] = contact.uuidString.lowercased()
-        pending.append(("contact/\(contact.uuidString.lowercased())", try NewEvent(type: type, value: data, metadata: events.metadata)))
+        pending.append(("contact/\(contact.uuidString.lowercased())", try event(type, data)))
     }
 
     /// Queues what resolving a customer's identities did to their contact: `contact.created` when it was made for

@@ -6,7 +6,7 @@ import Foundation
 /// deleted `mid`; a reaction, which has no id of its own, gets `react:`/`unreact:<sender>:<mid>:<timestamp>`.
 ///
 /// An event's ``InboundMessage/content`` is the whole `messaging[]` element (sender, recipient, timestamp and the
-/// event), serialised with sorted keys.
+/// event), serialised as JSON.
 public enum InstagramWebhookParser {
     /// The `object` of Instagram webhooks.
     public static let object = "instagram"

@@ -198,13 +198,16 @@ public struct MessageStore: Sendable {
         return out
     }
 
-    /// ``ids(of:on:logger:)``'s lookup: every webhook's messages ask it (retried webhooks).
+    /// ``ids(of:on:logger:)``'s lookup: every webhook's messages ask it (retried webhooks). One index probe per key
+    /// (the lateral `LIMIT 1` keeps the planner from a hash join over all messages, which it picks while the table's
+    /// statistics still say it is small).
     enum ProviderIDsStatement: PreparedSQL {
-        static let name = "glavito_messages_by_provider_v1"
+        static let name = "glavito_messages_by_provider_v2"
         static let sql = """
-            SELECT m.channel_account_id, m.provider_message_id, m.id
+            SELECT k.account, k.provider_id, m.id
             FROM unnest($1::uuid[], $2::text[]) AS k (account, provider_id)
-            JOIN messages m ON m.channel_account_id = k.account AND m.provider_message_id = k.provider_id
+            CROSS JOIN LATERAL (SELECT id FROM messages
+                                WHERE channel_account_id = k.account AND provider_message_id = k.provider_id LIMIT 1) AS m
             """
     }
 

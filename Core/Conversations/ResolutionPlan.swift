@@ -91,7 +91,7 @@ struct ResolutionPlan {
             try await connection.query("""
                 UPDATE contacts SET display_name = n.name, updated_at = now()
                 FROM unnest(\(Array(names.keys))::uuid[], \(Array(names.values))::text[]) AS n (id, name)
-                WHERE contacts.id = n.id AND contacts.display_name = ''
+                WHERE contacts.id = ANY(\(Array(names.keys))::uuid[]) AND contacts.id = n.id AND contacts.display_name = ''
                 """, logger: logger)
         }
     }

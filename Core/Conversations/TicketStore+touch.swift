@@ -62,9 +62,10 @@ extension TicketStore {
         _ = try await connection.run(TouchStatement.self, bindings, logger: logger)
     }
 
-    /// ``touch(_:on:logger:)``, prepared once per connection (every message runs it): one row per ticket.
+    /// ``touch(_:on:logger:)``, prepared once per connection (every message runs it): one row per ticket. The
+    /// `= ANY` lets the planner find the tickets by their key even while statistics call the table small.
     enum TouchStatement: PreparedSQL {
-        static let name = "glavito_ticket_touch_v2"
+        static let name = "glavito_ticket_touch_v3"
         static let sql = """
             UPDATE tickets SET
                 last_message_at = greatest(tickets.last_message_at, t.at),
@@ -77,7 +78,7 @@ extension TicketStore {
                 updated_at = now()
             FROM unnest($1::uuid[], $2::timestamptz[], $3::bool[], $4::timestamptz[], $5::text[], $6::text[], $7::bool[])
                  AS t (id, at, inbound, inbound_at, channel, account, outbound)
-            WHERE tickets.id = t.id
+            WHERE tickets.id = ANY($1::uuid[]) AND tickets.id = t.id
             """
     }
 }

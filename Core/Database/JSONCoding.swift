@@ -29,6 +29,35 @@ public enum JSONCoding {
         return try decoder.decode(type, from: Data(text.utf8))
     }
 
+    /// A flat object of strings as compact JSON with sorted keys, as ``encode(_:)`` writes it but without an
+    /// encoder (events' data, written for every event).
+    public static func object(_ fields: [String: String]) -> String {
+        var out = "{"
+        for (offset, key) in fields.keys.sorted().enumerated() {
+            if offset > 0 { out += "," }
+            appendQuoted(key, to: &out)
+            out += ":"
+            appendQuoted(fields[key] ?? "", to: &out)
+        }
+        return out + "}"
+    }
+
+    static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
     /// `date` as RFC 3339 in UTC with milliseconds.
     public static func format(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))

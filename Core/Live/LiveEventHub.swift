@@ -169,10 +169,23 @@ public final class LiveEventHub: Service, Sendable {
         }
     }
 
-    /// Reads and dispatches until the log is drained; whether there was anything new.
+    /// Reads and dispatches until the log is drained; whether there was anything new. With no subscriber in this
+    /// process there is nothing to dispatch: the positions just move to the committed heads (everything up to a
+    /// committed head is committed, as the partition's lock is held until commit), and the hub keeps its idle pace.
     func drain() async -> Bool {
         var found = false
         do {
+            if state.withLock({ $0.subscribers.isEmpty }) {
+                let heads = try await EventStore.heads(database: database)
+                // Only if still nobody subscribed: a subscriber that came meanwhile starts at the old positions and must
+                // get what lies between them and the heads.
+                let skipped = state.withLock { state -> Bool in
+                    guard state.subscribers.isEmpty, let positions = state.positions else { return false }
+                    state.positions = positions.merging(heads) { max($0, $1) }
+                    return true
+                }
+                if skipped { return false }
+            }
             while !Task.isCancelled {
                 let positions = state.withLock { $0.positions ?? [:] }
                 let batch = try await EventStore.readAllPartitions(after: positions, limit: settings.batchSize, database: database)
