@@ -3,8 +3,12 @@
 # `glavito serve` takes signed WhatsApp webhooks (one text message each, from 2,000 customers, so contacts and
 # tickets are created and then reused) posted by `glavito benchmark whatsapp-inbound`, and prints the rate of
 # committed messages and the receipt-to-visible latency percentiles (target: >= 1,000 messages/s, p99 < 100 ms).
-# Environment: BENCH_MESSAGES (default 20000), BENCH_BIN_DIR (use these binaries instead of building release ones),
-# BENCH_PROFILE=1 (load pg_stat_statements and print the statements that took the most database time).
+# A warm-up of 2,000 messages (one per customer) and ANALYZE come first: the measured runs see the steady state of a
+# running system, where autovacuum keeps statistics, not a planner that still thinks the tables empty.
+# Environment: BENCH_MESSAGES (default 20000), BENCH_CONNECTIONS (default "8 32 64"), BENCH_BIN_DIR (use these
+# binaries instead of building release ones), BENCH_PROFILE=1 (load pg_stat_statements and print the statements that
+# took the most database time, with buffers per call; auto_explain logs plans slower than BENCH_EXPLAIN_MS, default 5,
+# and the PostgreSQL log is copied to /tmp/postgres.log).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MESSAGES="${BENCH_MESSAGES:-20000}"
@@ -31,7 +35,7 @@ echo "bench/channels: PostgreSQL $("$root/infra/postgres.sh" psql -At -c 'SHOW s
 # in a running system (on a table that was empty a minute ago the planner would still think it empty).
 "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages 2000 --concurrency 8 | sed 's/^/warm-up: /'
 "$root/infra/postgres.sh" psql -d glavito -c "ANALYZE" >/dev/null
-for connections in ${BENCH_CONNECTIONS:-8 32}; do
+for connections in ${BENCH_CONNECTIONS:-8 32 64}; do
   "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages "$MESSAGES" --concurrency "$connections"
 done
 # A paced run well below the ceiling shows the latency at a steady load.

@@ -29,7 +29,7 @@ struct WhatsAppWebhookParserTests {
         #expect(text.type == .text)
         #expect(text.text == "Hallo! Wo ist meine Bestellung #4711?")
         #expect(text.replyToProviderMessageID == nil)
-        #expect(text.content == #"{"from":"4915112345678","from_user_id":"DE.1234567890123456","id":"wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEI0001","text":{"body":"Hallo! Wo ist meine Bestellung #4711?"},"timestamp":"1749416383","type":"text"}"#)
+        #expect(JSONValue.parse(text.content) == JSONValue.parse(#"{"from":"4915112345678","from_user_id":"DE.1234567890123456","id":"wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBMEI0001","text":{"body":"Hallo! Wo ist meine Bestellung #4711?"},"timestamp":"1749416383","type":"text"}"#))
     }
 
     @Test("context.id is the message replied to")
@@ -107,7 +107,7 @@ struct WhatsAppWebhookParserTests {
         let body = Self.envelope(#"{"from":"4915112345678","id":"wamid.X","timestamp":"1749416383","type":"hologram","hologram":{"depth":3}}"#)
         let unknown = try #require(try WhatsAppWebhookParser.parse(Array(body.utf8)).messages.first)
         #expect(unknown.type == .unsupported)
-        #expect(unknown.content == #"{"from":"4915112345678","hologram":{"depth":3},"id":"wamid.X","timestamp":"1749416383","type":"hologram"}"#)
+        #expect(JSONValue.parse(unknown.content) == JSONValue.parse(#"{"from":"4915112345678","hologram":{"depth":3},"id":"wamid.X","timestamp":"1749416383","type":"hologram"}"#))
     }
 
     @Test("without from (phone withheld) the BSUID is the only identity")
