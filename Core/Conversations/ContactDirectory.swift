@@ -91,17 +91,29 @@ public struct ContactDirectory: Sendable {
         return try await lookup(kinds: [claim.kind.rawValue], indexes: [index], on: connection, logger: logger)[index]?.contact
     }
 
+    /// The known identities among blind `indexes` (of `kinds`): identity, contact and whether the contact has a name.
     func lookup(kinds: [String], indexes: [String], on connection: PostgresConnection,
-                logger: Logger) async throws -> [String: (id: UUID, contact: UUID)] {
+                logger: Logger) async throws -> [String: KnownIdentity] {
         let rows = try await connection.query("""
-            SELECT i.id, i.contact_id, c.value_index
+            SELECT i.id, i.contact_id, c.value_index, i.named
             FROM unnest(\(kinds)::text[], \(indexes)::text[]) AS c (kind, value_index)
-            CROSS JOIN LATERAL (SELECT id, contact_id FROM contact_identities
-                                WHERE kind = c.kind AND value_index = c.value_index LIMIT 1) AS i
+            CROSS JOIN LATERAL (SELECT ci.id, ci.contact_id, coalesce(ct.display_name <> '', false) AS named
+                                FROM contact_identities ci LEFT JOIN contacts ct ON ct.id = ci.contact_id
+                                WHERE ci.kind = c.kind AND ci.value_index = c.value_index LIMIT 1) AS i
             """, logger: logger)
-        var out: [String: (id: UUID, contact: UUID)] = [:]
-        for try await (id, contact, index) in rows.decode((UUID, UUID, String).self) { out[index] = (id, contact) }
+        var out: [String: KnownIdentity] = [:]
+        for try await (id, contact, index, named) in rows.decode((UUID, UUID, String, Bool).self) {
+            out[index] = KnownIdentity(id: id, contact: contact, named: named)
+        }
         return out
+    }
+
+    /// An identity on file, as resolving a sender sees it.
+    struct KnownIdentity {
+        var id: UUID
+        var contact: UUID
+        /// Whether its contact has a display name (a message's profile name then changes nothing).
+        var named: Bool
     }
 
     func insertIdentity(id: UUID, contact: UUID, claim: IdentityClaim, index: String, reason: String, matched: UUID?, source: UUID?,

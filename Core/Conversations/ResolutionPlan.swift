@@ -19,9 +19,10 @@ struct ResolutionPlan {
     var identities: [NewIdentity] = []
     var names: [UUID: String] = [:]
 
-    /// Decides one sender's contact; `known` (blind index to identity and contact) learns the identities it adds.
+    /// Decides one sender's contact; `known` (blind index to identity, contact and whether it is named) learns the
+    /// identities it adds.
     mutating func resolve(_ claims: [IdentityClaim], indexes: [String], profileName: String?, sourceMessage: UUID?,
-                          known: inout [String: (id: UUID, contact: UUID)]) -> ContactResolution {
+                          known: inout [String: ContactDirectory.KnownIdentity]) -> ContactResolution {
         // Which known identity decides: channel-scoped first, then phone, then email.
         let decidingIndex = claims.indices.first { !claims[$0].kind.linksAcrossChannels && known[indexes[$0]] != nil }
             ?? claims.indices.first { known[indexes[$0]] != nil }
@@ -29,6 +30,7 @@ struct ResolutionPlan {
         var created = false
         var reason = "first_seen"
         var matched: UUID?
+        var named = !(profileName ?? "").isEmpty
         if let decidingIndex, let deciding = known[indexes[decidingIndex]] {
             contactID = deciding.contact
             matched = deciding.id
@@ -37,7 +39,9 @@ struct ResolutionPlan {
             case .email: reason = "matched_email"
             default: reason = "seen_with"
             }
-            if let profileName, !profileName.isEmpty, names[contactID] == nil { names[contactID] = profileName }
+            // Only a contact without a name takes the profile name (the first one the group brings).
+            if let profileName, !profileName.isEmpty, !deciding.named, names[contactID] == nil { names[contactID] = profileName }
+            named = deciding.named || names[contactID] != nil
         } else {
             contactID = UUID()
             created = true
@@ -53,7 +57,7 @@ struct ResolutionPlan {
             let id = UUID()
             identities.append(NewIdentity(id: id, contact: contactID, claim: claim, index: indexes[position], reason: reason,
                                           matched: matched, source: sourceMessage))
-            known[indexes[position]] = (id, contactID)
+            known[indexes[position]] = ContactDirectory.KnownIdentity(id: id, contact: contactID, named: named)
             ids.append(id)
             links.append(.init(identityID: id, kind: claim.kind, reason: reason, matchedIdentityID: matched))
         }
