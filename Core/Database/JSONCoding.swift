@@ -35,15 +35,15 @@ public enum JSONCoding {
         var out = "{"
         for (offset, key) in fields.keys.sorted().enumerated() {
             if offset > 0 { out += "," }
-            appendQuoted(key, to: &out)
-            out += ":"
-            appendQuoted(fields[key] ?? "", to: &out)
+            out += quoted(key) + ":" + quoted(fields[key] ?? "")
         }
         return out + "}"
     }
 
-    static func appendQuoted(_ text: String, to out: inout String) {
-        out += "\""
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -51,11 +51,12 @@ public enum JSONCoding {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
+        return out + "\""
     }
 
     /// `date` as RFC 3339 in UTC with milliseconds.
