@@ -64,9 +64,10 @@ public final class ManagedProcess: Sendable {
         return process.terminationStatus
     }
 
-    /// Runs a command to completion and returns its exit status and combined output.
+    /// Runs a command to completion and returns its exit status and combined output; status -1 when it was killed
+    /// after `timeout`. The timeout catches hangs and is generous on purpose: CI machines can be slow and loaded.
     public static func run(
-        executable: URL, arguments: [String], environment: [String: String], timeout: Duration = .seconds(60)
+        executable: URL, arguments: [String], environment: [String: String], timeout: Duration = .seconds(300)
     ) async throws -> (status: Int32, output: String) {
         let child = try ManagedProcess(executable: executable, arguments: arguments, environment: environment)
         guard let status = try await child.waitForExit(timeout: timeout) else {

@@ -25,7 +25,7 @@ struct EmailInboundTests {
                                                                 environment: ProcessInfo.processInfo.environment)
             guard status == 0, let line = output.split(separator: "\n").last(where: { $0.hasPrefix("[") }),
                   let sent = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]] else {
-                Issue.record("the sender failed: \(output.suffix(3000))")
+                Issue.record("the sender failed with status \(status) (-1: killed after the timeout): \(output.suffix(3000))")
                 return
             }
             #expect(sent.count >= 45)
