@@ -38,7 +38,7 @@ public enum HTTPProbe {
     }
 
     /// Polls `/healthz` until the server answers or `timeout` passes.
-    public static func waitUntilUp(port: Int, timeout: Duration = .seconds(30)) async throws -> Bool {
+    public static func waitUntilUp(port: Int, timeout: Duration = .seconds(90)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let response = try? await get(port: port, path: "/healthz"), response.status == 200 { return true }

@@ -39,7 +39,7 @@ public final class ManagedProcess: Sendable {
     }
 
     /// Waits until the output contains `text`; returns false on timeout or when the process exits first.
-    public func waitForOutput(containing text: String, timeout: Duration = .seconds(20)) async throws -> Bool {
+    public func waitForOutput(containing text: String, timeout: Duration = .seconds(60)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if output.contains(text) { return true }
@@ -55,7 +55,7 @@ public final class ManagedProcess: Sendable {
     }
 
     /// Waits for the process to exit and returns its status, or `nil` if it still runs after `timeout`.
-    public func waitForExit(timeout: Duration = .seconds(20)) async throws -> Int32? {
+    public func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now >= deadline { return nil }

@@ -189,7 +189,7 @@ struct ChannelRig: Sendable {
     }
 
     /// Waits until `condition` holds (polling every 100 ms), up to `timeout`.
-    func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
+    func eventually(timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
