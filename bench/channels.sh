@@ -17,7 +17,9 @@ MESSAGES="${BENCH_MESSAGES:-20000}"
 . "$here/lib/cluster.bash"
 bench_setup channels glavito
 if [ "${BENCH_PROFILE:-0}" = 1 ]; then
-  export GLAVITO_PG_EXTRA_CONF="shared_preload_libraries = 'pg_stat_statements, auto_explain'
+  export GLAVITO_PG_EXTRA_CONF="${GLAVITO_PG_EXTRA_CONF:-}
+shared_preload_libraries = 'pg_stat_statements, auto_explain'
+pg_stat_statements.track_planning = on
 auto_explain.log_min_duration = '${BENCH_EXPLAIN_MS:-5}ms'
 auto_explain.log_buffers = on
 auto_explain.log_analyze = on
@@ -45,7 +47,7 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   cp "$state"/pg/*.log /tmp/ 2>/dev/null || true
   "$root/infra/postgres.sh" psql -d glavito -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   "$root/infra/postgres.sh" psql -d glavito -c "SELECT calls, round(total_exec_time::numeric, 0) AS ms,
-      round((total_exec_time / calls)::numeric, 3) AS ms_each,
-      shared_blks_hit / calls AS blocks_each, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
-    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15"
+      round((total_exec_time / nullif(calls, 0))::numeric, 3) AS ms_each, round((total_plan_time / nullif(calls, 0))::numeric, 3) AS plan_each,
+      shared_blks_hit / nullif(calls, 0) AS blocks_each, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 20"
 fi

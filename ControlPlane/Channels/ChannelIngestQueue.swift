@@ -89,7 +89,7 @@ final class ChannelIngestQueue: Sendable {
         let ingestor = InboundIngestor(tenant: tenant, keyRing: keyRing)
         let logger = database.logger
         do {
-            let outcomes = try await database.withTenantTransaction(tenant) { connection in
+            let outcomes = try await database.withTenantTransaction(tenant, genericPlans: true) { connection in
                 try await ingestor.ingest(items, on: connection, logger: logger)
             }
             return outcomes.map { .success($0) }
@@ -100,7 +100,7 @@ final class ChannelIngestQueue: Sendable {
             var results: [Result<Outcome, any Error>] = []
             for item in items {
                 do {
-                    results.append(.success(try await database.withTenantTransaction(tenant) { connection in
+                    results.append(.success(try await database.withTenantTransaction(tenant, genericPlans: true) { connection in
                         try await ingestor.ingest([item], on: connection, logger: logger)[0]
                     }))
                 } catch {

@@ -94,15 +94,12 @@ public struct ContactDirectory: Sendable {
     /// The known identities among blind `indexes` (of `kinds`): identity, contact and whether the contact has a name.
     func lookup(kinds: [String], indexes: [String], on connection: PostgresConnection,
                 logger: Logger) async throws -> [String: KnownIdentity] {
-        let rows = try await connection.query("""
-            SELECT i.id, i.contact_id, c.value_index, i.named
-            FROM unnest(\(kinds)::text[], \(indexes)::text[]) AS c (kind, value_index)
-            CROSS JOIN LATERAL (SELECT ci.id, ci.contact_id, coalesce(ct.display_name <> '', false) AS named
-                                FROM contact_identities ci LEFT JOIN contacts ct ON ct.id = ci.contact_id
-                                WHERE ci.kind = c.kind AND ci.value_index = c.value_index LIMIT 1) AS i
-            """, logger: logger)
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(kinds)
+        bindings.append(indexes)
         var out: [String: KnownIdentity] = [:]
-        for try await (id, contact, index, named) in rows.decode((UUID, UUID, String, Bool).self) {
+        for row in try await connection.run(ContactStatements.Lookup.self, bindings, logger: logger) {
+            let (id, contact, index, named) = try row.decode((UUID, UUID, String, Bool).self)
             out[index] = KnownIdentity(id: id, contact: contact, named: named)
         }
         return out

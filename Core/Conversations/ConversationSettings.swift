@@ -39,12 +39,15 @@ public struct ConversationSettings: Sendable, Equatable, Codable {
 
     /// The tenant's settings (defaults for what is not set). `connection` must be bound to the tenant.
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> ConversationSettings {
-        let rows = try await connection.query("""
-            SELECT coalesce(settings -> 'conversations', '{}'::jsonb)::text FROM tenants WHERE id = glavito_current_tenant()
-            """, logger: logger)
-        for try await text in rows.decode(String.self) {
-            return (try? JSONCoding.decode(ConversationSettings.self, from: text)) ?? .standard
+        for row in try await connection.run(LoadStatement.self, PostgresBindings(), logger: logger) {
+            return (try? JSONCoding.decode(ConversationSettings.self, from: try row.decode(String.self))) ?? .standard
         }
         return .standard
+    }
+
+    /// ``load(on:logger:)``'s statement, prepared once per connection: every inbound group runs it.
+    enum LoadStatement: PreparedSQL {
+        static let name = "glavito_conversation_settings_v1"
+        static let sql = "SELECT coalesce(settings -> 'conversations', '{}'::jsonb)::text FROM tenants WHERE id = glavito_current_tenant()"
     }
 }

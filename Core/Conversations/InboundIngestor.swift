@@ -62,8 +62,9 @@ public struct InboundIngestor: Sendable {
             }
         }
         if !keys.isEmpty {
-            try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(keys.sorted())) AS k ORDER BY 1) s",
-                                       logger: logger)
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(keys.sorted())
+            _ = try await connection.run(LockStatement.self, bindings, logger: logger)
         }
         var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "system"))
         var outcomes = Array(repeating: Outcome(), count: items.count)
@@ -123,6 +124,12 @@ public struct InboundIngestor: Sendable {
     /// The advisory lock key serialising deliveries of one provider message.
     static func lockKey(account: UUID, providerID: String) -> Int64 {
         ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account)/\(providerID)".utf8), length: 8)))
+    }
+
+    /// Takes the advisory locks `$1`, in ascending order, until the transaction ends.
+    enum LockStatement: PreparedSQL {
+        static let name = "glavito_inbound_lock_v1"
+        static let sql = "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::int8[]) AS k ORDER BY 1) s"
     }
 
     /// Who causes the events of a channel's webhook.

@@ -68,10 +68,11 @@ struct ResolutionPlan {
     func write(tenant: TenantID, cipher: FieldCipher, context: (UUID) -> FieldContext, on connection: PostgresConnection,
                logger: Logger) async throws {
         if !contacts.isEmpty {
-            try await connection.query("""
-                INSERT INTO contacts (tenant_id, id, display_name)
-                SELECT \(tenant.rawValue), c.id, c.name FROM unnest(\(contacts.map(\.id))::uuid[], \(contacts.map(\.name))::text[]) AS c (id, name)
-                """, logger: logger)
+            var bindings = PostgresBindings(capacity: 3)
+            bindings.append(tenant.rawValue)
+            bindings.append(contacts.map(\.id))
+            bindings.append(contacts.map(\.name))
+            _ = try await connection.run(ContactStatements.InsertContacts.self, bindings, logger: logger)
         }
         if !identities.isEmpty {
             // Optional ids travel as text, '' for none.
@@ -80,23 +81,24 @@ struct ResolutionPlan {
                 buffer.writeBytes(cipher.seal(Array(identity.claim.value.utf8), context: context(identity.id)))
                 return buffer
             }
-            try await connection.query("""
-                INSERT INTO contact_identities (tenant_id, id, contact_id, kind, value_sealed, value_index, link_reason,
-                                                matched_identity_id, source_message_id)
-                SELECT \(tenant.rawValue), i.id, i.contact, i.kind, i.sealed, i.index, i.reason, nullif(i.matched, '')::uuid,
-                       nullif(i.source, '')::uuid
-                FROM unnest(\(identities.map(\.id))::uuid[], \(identities.map(\.contact))::uuid[], \(identities.map(\.claim.kind.rawValue))::text[],
-                            \(sealed)::bytea[], \(identities.map(\.index))::text[], \(identities.map(\.reason))::text[],
-                            \(identities.map { $0.matched?.uuidString ?? "" })::text[], \(identities.map { $0.source?.uuidString ?? "" })::text[])
-                     AS i (id, contact, kind, sealed, index, reason, matched, source)
-                """, logger: logger)
+            var bindings = PostgresBindings(capacity: 9)
+            bindings.append(tenant.rawValue)
+            bindings.append(identities.map(\.id))
+            bindings.append(identities.map(\.contact))
+            bindings.append(identities.map(\.claim.kind.rawValue))
+            bindings.append(sealed)
+            bindings.append(identities.map(\.index))
+            bindings.append(identities.map(\.reason))
+            bindings.append(identities.map { $0.matched?.uuidString ?? "" })
+            bindings.append(identities.map { $0.source?.uuidString ?? "" })
+            _ = try await connection.run(ContactStatements.InsertIdentities.self, bindings, logger: logger)
         }
         if !names.isEmpty {
-            try await connection.query("""
-                UPDATE contacts SET display_name = n.name, updated_at = now()
-                FROM unnest(\(Array(names.keys))::uuid[], \(Array(names.values))::text[]) AS n (id, name)
-                WHERE contacts.id = ANY(\(Array(names.keys))::uuid[]) AND contacts.id = n.id AND contacts.display_name = ''
-                """, logger: logger)
+            let named = Array(names)
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(named.map(\.key))
+            bindings.append(named.map(\.value))
+            _ = try await connection.run(ContactStatements.Name.self, bindings, logger: logger)
         }
     }
 }

@@ -40,17 +40,10 @@ extension TicketStore {
     public func ticketsForInbound(_ requests: [InboundTicket], settings: ConversationSettings, on connection: PostgresConnection,
                                   logger: Logger) async throws -> [PlacedTicket] {
         let contacts = Set(requests.map(\.contact)).sorted { $0.uuidString < $1.uuidString }
-        let found = try await Self.decode(try await connection.query("""
-            SELECT t.* FROM unnest(\(contacts)::uuid[]) AS c (id)
-            CROSS JOIN LATERAL (
-                SELECT \(unescaped: Self.columns) FROM tickets
-                WHERE contact_id = c.id
-                  AND (status IN ('open', 'pending', 'snoozed')
-                       OR (status = 'resolved' AND resolved_at > now() - make_interval(secs => \(settings.reopenWindowHours * 3600))))
-                ORDER BY status = 'resolved', updated_at DESC
-                LIMIT 1
-                FOR UPDATE) AS t
-            """, logger: logger))
+        var find = PostgresBindings(capacity: 2)
+        find.append(contacts)
+        find.append(settings.reopenWindowHours * 3600)
+        let found = try await connection.run(InboundTicketStatements.Find.self, find, logger: logger).map(Self.ticket)
         // Each contact's ticket as the messages so far left it.
         var current: [UUID: (id: UUID, status: String)] = [:]
         for ticket in found { current[ticket.contactID] = (ticket.id, ticket.status) }
@@ -77,23 +70,23 @@ extension TicketStore {
         var stored: [UUID: Ticket] = [:]
         for ticket in found { stored[ticket.id] = ticket }
         if !reopen.isEmpty {
-            for ticket in try await Self.decode(try await connection.query("""
-                UPDATE tickets SET status = 'open', snoozed_until = NULL, resolved_at = NULL, updated_at = now()
-                WHERE id = ANY(\(reopen)::uuid[]) RETURNING \(unescaped: Self.columns)
-                """, logger: logger)) {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(reopen)
+            for row in try await connection.run(InboundTicketStatements.Reopen.self, bindings, logger: logger) {
+                let ticket = try Self.ticket(row)
                 stored[ticket.id] = ticket
             }
         }
         if !create.isEmpty {
-            let created = try await Self.decode(try await connection.query("""
-                INSERT INTO tickets (tenant_id, id, contact_id, subject, priority, channel, last_channel, last_channel_account_id)
-                SELECT \(tenant.rawValue), n.id, n.contact, n.subject, n.priority, n.channel, n.channel, nullif(n.account, '')::uuid
-                FROM unnest(\(create.map(\.id))::uuid[], \(create.map(\.request.contact))::uuid[],
-                            \(create.map { String($0.request.subject.prefix(200)) })::text[],
-                            \(create.map { settings.priority(for: $0.request.channel) })::text[], \(create.map(\.request.channel.rawValue))::text[],
-                            \(create.map { $0.request.account?.uuidString ?? "" })::text[]) AS n (id, contact, subject, priority, channel, account)
-                RETURNING \(unescaped: Self.columns)
-                """, logger: logger))
+            var bindings = PostgresBindings(capacity: 7)
+            bindings.append(tenant.rawValue)
+            bindings.append(create.map(\.id))
+            bindings.append(create.map(\.request.contact))
+            bindings.append(create.map { String($0.request.subject.prefix(200)) })
+            bindings.append(create.map { settings.priority(for: $0.request.channel) })
+            bindings.append(create.map(\.request.channel.rawValue))
+            bindings.append(create.map { $0.request.account?.uuidString ?? "" })
+            let created = try await connection.run(InboundTicketStatements.Create.self, bindings, logger: logger).map(Self.ticket)
             for ticket in created { stored[ticket.id] = ticket }
         }
         return try placements.map { placement in

@@ -20,15 +20,19 @@ public struct TicketStore: Sendable {
 
     static func decode(_ rows: PostgresRowSequence) async throws -> [Ticket] {
         var out: [Ticket] = []
-        for try await r in rows.decode((UUID, UUID, String, String, String, UUID?, String?, [String], String, String, String,
-                                        UUID?, Date, Date?, Date?, Date?, Date?, Date?, Date, Date).self) {
-            out.append(Ticket(id: r.0, contactID: r.1, subject: r.2, status: r.3, priority: r.4, assigneeID: r.5, team: r.6, tags: r.7,
-                              customFields: JSONValue.parse(r.8).objectValue, channel: ChannelKind(rawValue: r.9) ?? .webchat,
-                              lastChannel: ChannelKind(rawValue: r.10) ?? .webchat, lastChannelAccountID: r.11, lastMessageAt: r.12,
-                              lastInboundAt: r.13, firstResponseAt: r.14, resolvedAt: r.15, closedAt: r.16, snoozedUntil: r.17,
-                              createdAt: r.18, updatedAt: r.19))
-        }
+        for try await row in rows { out.append(try ticket(row)) }
         return out
+    }
+
+    /// The ticket in a row of ``columns``.
+    static func ticket(_ row: PostgresRow) throws -> Ticket {
+        let r = try row.decode((UUID, UUID, String, String, String, UUID?, String?, [String], String, String, String,
+                                UUID?, Date, Date?, Date?, Date?, Date?, Date?, Date, Date).self)
+        return Ticket(id: r.0, contactID: r.1, subject: r.2, status: r.3, priority: r.4, assigneeID: r.5, team: r.6, tags: r.7,
+                      customFields: JSONValue.parse(r.8).objectValue, channel: ChannelKind(rawValue: r.9) ?? .webchat,
+                      lastChannel: ChannelKind(rawValue: r.10) ?? .webchat, lastChannelAccountID: r.11, lastMessageAt: r.12,
+                      lastInboundAt: r.13, firstResponseAt: r.14, resolvedAt: r.15, closedAt: r.16, snoozedUntil: r.17,
+                      createdAt: r.18, updatedAt: r.19)
     }
 
     /// One ticket.
