@@ -37,11 +37,32 @@ echo "bench/channels: PostgreSQL $("$root/infra/postgres.sh" psql -At -c 'SHOW s
 # in a running system (on a table that was empty a minute ago the planner would still think it empty).
 "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages 2000 --concurrency 8 | sed 's/^/warm-up: /'
 "$root/infra/postgres.sh" psql -d glavito -c "ANALYZE" >/dev/null
+# CPU time, in clock ticks, of PostgreSQL (the postmaster, its live children and the ones it reaped), of the server and
+# of this script's finished children (the load client): this VM's speed varies between runs, the CPU per message less.
+serve_pid="${bench_pids[-1]}"
+ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
+pg_ticks() {
+  local postmaster total child
+  postmaster="$(head -1 "$state/pg/postmaster.pid")"
+  total="$(ticks "$postmaster")"
+  for child in $(ps --ppid "$postmaster" -o pid=); do total=$((total + $(awk '{print $14 + $15}' "/proc/$child/stat" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+run() { # MESSAGES CONNECTIONS
+  local pg0 serve0 client0 pg1 serve1 client1 hz
+  hz="$(getconf CLK_TCK)"
+  pg0="$(pg_ticks)"; serve0="$(ticks "$serve_pid")"; client0="$(awk '{print $16 + $17}' /proc/$$/stat)"
+  "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages "$1" --concurrency "$2"
+  pg1="$(pg_ticks)"; serve1="$(ticks "$serve_pid")"; client1="$(awk '{print $16 + $17}' /proc/$$/stat)"
+  awk -v pg=$((pg1 - pg0)) -v serve=$((serve1 - serve0)) -v client=$((client1 - client0)) -v n="$1" -v hz="$hz" 'BEGIN {
+    f = 1000 / hz / n
+    printf "  CPU per message: PostgreSQL %.2f ms, server %.2f ms, client %.2f ms, total %.2f ms\n", pg * f, serve * f, client * f, (pg + serve + client) * f }'
+}
 for connections in ${BENCH_CONNECTIONS:-8 32 64}; do
-  "$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages "$MESSAGES" --concurrency "$connections"
+  run "$MESSAGES" "$connections"
 done
 # A paced run well below the ceiling shows the latency at a steady load.
-"$bin/glavito" benchmark whatsapp-inbound --url "http://127.0.0.1:$http_port" --messages 5000 --concurrency 4
+run 5000 4
 if [ "${BENCH_PROFILE:-0}" = 1 ]; then
   cp "$state"/*.log /tmp/ 2>/dev/null || true
   cp "$state"/pg/*.log /tmp/ 2>/dev/null || true
@@ -50,4 +71,6 @@ if [ "${BENCH_PROFILE:-0}" = 1 ]; then
       round((total_exec_time / nullif(calls, 0))::numeric, 3) AS ms_each, round((total_plan_time / nullif(calls, 0))::numeric, 3) AS plan_each,
       shared_blks_hit / nullif(calls, 0) AS blocks_each, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
     FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 20"
+  # Row locks shared by concurrent transactions (foreign key checks on one parent row) create multixacts.
+  "$root/infra/postgres.sh" psql -d glavito -c "SELECT name, blks_zeroed, blks_hit, blks_read, blks_written FROM pg_stat_slru"
 fi

@@ -56,8 +56,8 @@ public struct GlavitoConfig: Sendable {
     /// for a status webhook naming it before it is sent again (`GLAVITO_CHANNELS_SEND_DOUBT_SECONDS`).
     public var sendDoubtSeconds = 60
     /// Channel-webhook ingest transactions one tenant may run at once per control-plane process; webhooks arriving
-    /// meanwhile wait and commit together in the next one (`GLAVITO_CHANNELS_INGEST_TRANSACTIONS`, default 4).
-    public var ingestTransactions = 4
+    /// meanwhile wait and commit together in the next one (`GLAVITO_CHANNELS_INGEST_TRANSACTIONS`, default 2: two overlap the server's work with the database's, and more only make smaller groups that cost more per message; docs/conversations.md).
+    public var ingestTransactions = 2
     /// Seconds a signed attachment URL handed to a channel stays valid (`GLAVITO_CHANNELS_MEDIA_URL_SECONDS`, default
     /// 3600, at most 86400): Instagram fetches an outbound file from its URL some time after the send.
     public var channelMediaURLSeconds = 3600
@@ -115,7 +115,7 @@ public struct GlavitoConfig: Sendable {
         config.livePingSeconds = try reader.int("GLAVITO_LIVE_PING_SECONDS", default: 30, range: 1...3600)
         config.attachmentsDirectory = try reader.string("GLAVITO_ATTACHMENTS_DIR", default: ".data/attachments")
         config.sendDoubtSeconds = try reader.int("GLAVITO_CHANNELS_SEND_DOUBT_SECONDS", default: 60, range: 0...86400)
-        config.ingestTransactions = try reader.int("GLAVITO_CHANNELS_INGEST_TRANSACTIONS", default: 4, range: 1...64)
+        config.ingestTransactions = try reader.int("GLAVITO_CHANNELS_INGEST_TRANSACTIONS", default: 2, range: 1...64)
         config.channelMediaURLSeconds = try reader.int("GLAVITO_CHANNELS_MEDIA_URL_SECONDS", default: 3600, range: 60...86400)
         config.mail = try MailSettings.load(from: reader, host: config.httpHost, baseDomain: baseDomain)
         return config

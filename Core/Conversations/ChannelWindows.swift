@@ -20,13 +20,19 @@ struct ChannelWindows {
 
     func write(tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws {
         guard !order.isEmpty else { return }
-        let list = order.compactMap { moves[$0] }
         var bindings = PostgresBindings(capacity: 5)
         bindings.append(tenant.rawValue)
+        appendBindings(to: &bindings)
+        _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
+    }
+
+    /// ``ChannelWindowStatement``'s parameters after the tenant: accounts, identities, contacts and times (empty
+    /// arrays for no moves).
+    func appendBindings(to bindings: inout PostgresBindings) {
+        let list = order.compactMap { moves[$0] }
         bindings.append(list.map(\.account))
         bindings.append(list.map(\.identity))
         bindings.append(list.map(\.contact))
         bindings.append(list.map(\.at))
-        _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
     }
 }

@@ -16,8 +16,8 @@ extension InboundIngestor {
     /// Stores new messages set-wise, with the effect of storing them one after the other: messages already stored
     /// (or twice in the group) count as duplicates; each sender is resolved to a contact, each contact's message
     /// joins its ticket (a later message the ticket an earlier one opened), then the messages, their attachments
-    /// and download jobs, the customer-service windows and the tickets' activity are written with one statement
-    /// each, and the events are queued in message order.
+    /// and download jobs, the customer-service windows and the tickets' activity are written (the messages, windows
+    /// and activity in one statement, ``InboundWriteStatement``), and the events are queued in message order.
     func store(_ arrivals: [Arrival], settings: ConversationSettings, outcomes: inout [Outcome], events: inout ConversationEventBuffer,
                on connection: PostgresConnection, logger: Logger) async throws {
         guard !arrivals.isEmpty else { return }
@@ -64,7 +64,7 @@ extension InboundIngestor {
                 windows.move(account: arrival.account.id, identity: resolution.identityIDs[scoped], contact: resolution.contactID, at: message.sentAt)
             }
         }
-        try await messages.insert(news, on: connection, logger: logger)
+        try await InboundWriteStatement.run(tenant: tenant, messages: news, windows: windows, touches: touches, on: connection, logger: logger)
         var jobs: [NewJob] = []
         for (arrival, id) in accepted where !arrival.message.media.isEmpty {
             for attachment in try await messages.addAttachments(arrival.message.media, message: id, on: connection, logger: logger) {
@@ -73,8 +73,6 @@ extension InboundIngestor {
             }
         }
         if !jobs.isEmpty { _ = try await JobQueue.enqueue(jobs, tenant: tenant, on: connection, logger: logger, notify: true) }
-        try await windows.write(tenant: tenant, on: connection, logger: logger)
-        try await tickets.touch(touches, on: connection, logger: logger)
         for (position, (arrival, id)) in accepted.enumerated() {
             let message = arrival.message
             let (resolution, placement) = (resolutions[position], placed[position])

@@ -93,8 +93,13 @@ public struct MessageStore: Sendable {
         guard !news.isEmpty else { return }
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(tenant.rawValue)
-        bindings.append(try JSONCoding.encode(news.map(InsertRow.init)))
+        try Self.appendInsertBindings(news, to: &bindings)
         _ = try await connection.run(InsertStatement.self, bindings, logger: logger)
+    }
+
+    /// ``InsertStatement``'s parameter after the tenant: the messages as a JSON array of ``InsertRow``.
+    static func appendInsertBindings(_ news: [New], to bindings: inout PostgresBindings) throws {
+        bindings.append(try JSONCoding.encode(news.map(InsertRow.init)))
     }
 
     /// One message as ``InsertStatement`` reads it from JSON (`sent_at` in seconds since 1970).

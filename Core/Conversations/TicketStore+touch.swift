@@ -30,6 +30,15 @@ extension TicketStore {
     /// activity, the latest inbound time with the channel of the last inbound message, the first response for the
     /// first agent reply.
     public func touch(_ touches: [Touch], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !touches.isEmpty else { return }
+        var bindings = PostgresBindings(capacity: 7)
+        Self.appendTouchBindings(touches, to: &bindings)
+        _ = try await connection.run(TouchStatement.self, bindings, logger: logger)
+    }
+
+    /// ``TouchStatement``'s seven parameters for `touches`: one row per ticket, the touches' effects combined in order
+    /// (no rows for no touches).
+    static func appendTouchBindings(_ touches: [Touch], to bindings: inout PostgresBindings) {
         struct Effect {
             var at: Date
             var inbound: Touch?
@@ -49,9 +58,7 @@ extension TicketStore {
             if touch.direction == "outbound" { effect.outbound = true }
             effects[touch.ticket] = effect
         }
-        guard !order.isEmpty else { return }
         let list = order.compactMap { effects[$0] }
-        var bindings = PostgresBindings(capacity: 7)
         bindings.append(order)
         bindings.append(list.map(\.at))
         bindings.append(list.map { $0.inbound != nil })
@@ -59,7 +66,6 @@ extension TicketStore {
         bindings.append(list.map { $0.inbound?.channel.rawValue ?? "" })
         bindings.append(list.map { $0.inbound?.account?.uuidString ?? "" })
         bindings.append(list.map(\.outbound))
-        _ = try await connection.run(TouchStatement.self, bindings, logger: logger)
     }
 
     /// ``touch(_:on:logger:)``, prepared once per connection (every message runs it): one row per ticket. The
