@@ -25,6 +25,13 @@ extension ContactDirectory {
     /// lookup and one insert per table for all of them.
     public func resolve(_ senders: [Sender], locked: Bool = false, on connection: PostgresConnection,
                         logger: Logger) async throws -> [ContactResolution] {
+        try await resolve(senders, locked: locked, known: nil, on: connection, logger: logger)
+    }
+
+    /// ``resolve(_:locked:on:logger:)`` with the identities on file already looked up (`known`, by blind index, for at
+    /// least every claim of `senders`; ``lookup(kinds:indexes:on:logger:)`` when `nil`).
+    func resolve(_ senders: [Sender], locked: Bool, known prefetched: [String: KnownIdentity]?, on connection: PostgresConnection,
+                 logger: Logger) async throws -> [ContactResolution] {
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         var claimsOf: [[IdentityClaim]] = []
         var indexesOf: [[String]] = []
@@ -44,7 +51,12 @@ extension ContactDirectory {
             try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
                                        logger: logger)
         }
-        var known = try await lookup(kinds: allKinds, indexes: allIndexes, on: connection, logger: logger)
+        var known: [String: KnownIdentity]
+        if let prefetched {
+            known = prefetched
+        } else {
+            known = try await lookup(kinds: allKinds, indexes: allIndexes, on: connection, logger: logger)
+        }
         var plan = ResolutionPlan()
         var resolutions: [ContactResolution] = []
         for (position, sender) in senders.enumerated() {

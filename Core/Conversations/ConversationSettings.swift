@@ -40,9 +40,14 @@ public struct ConversationSettings: Sendable, Equatable, Codable {
     /// The tenant's settings (defaults for what is not set). `connection` must be bound to the tenant.
     public static func load(on connection: PostgresConnection, logger: Logger) async throws -> ConversationSettings {
         for row in try await connection.run(LoadStatement.self, PostgresBindings(), logger: logger) {
-            return (try? JSONCoding.decode(ConversationSettings.self, from: try row.decode(String.self))) ?? .standard
+            return decoded(try row.decode(String?.self))
         }
         return .standard
+    }
+
+    /// The settings in `text`, ``LoadStatement``'s result (defaults for what is not set or not readable).
+    static func decoded(_ text: String?) -> ConversationSettings {
+        text.flatMap { try? JSONCoding.decode(ConversationSettings.self, from: $0) } ?? .standard
     }
 
     /// ``load(on:logger:)``'s statement, prepared once per connection: every inbound group runs it.

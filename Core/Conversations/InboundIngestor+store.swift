@@ -22,7 +22,12 @@ extension InboundIngestor {
                on connection: PostgresConnection, logger: Logger) async throws {
         guard !arrivals.isEmpty else { return }
         let messages = MessageStore(tenant: tenant)
-        let stored = try await messages.ids(of: arrivals.map(\.key), on: connection, logger: logger)
+        let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
+        let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
+        let claims = arrivals.flatMap(\.message.sender)
+        let (stored, known) = try await InboundLookupStatement.run(
+            keys: arrivals.map(\.key), kinds: claims.map(\.kind.rawValue),
+            indexes: claims.map { cipher.blindIndex($0.value, purpose: ContactDirectory.purpose($0.kind)) }, on: connection, logger: logger)
         var seen = Set<MessageStore.ProviderKey>()
         var accepted: [(arrival: Arrival, id: UUID)] = []
         for arrival in arrivals {
@@ -33,10 +38,10 @@ extension InboundIngestor {
             accepted.append((arrival, UUID()))
         }
         guard !accepted.isEmpty else { return }
-        let resolutions = try await ContactDirectory(tenant: tenant, keyRing: keyRing).resolve(accepted.map { arrival, id in
+        let resolutions = try await directory.resolve(accepted.map { arrival, id in
             ContactDirectory.Sender(claims: arrival.message.sender, profileName: arrival.message.isEcho ? nil : arrival.message.profileName,
                                     sourceMessage: id)
-        }, locked: true, on: connection, logger: logger)
+        }, locked: true, known: known, on: connection, logger: logger)
         let tickets = TicketStore(tenant: tenant)
         let placed = try await tickets.ticketsForInbound(zip(accepted, resolutions).map { entry, resolution in
             let message = entry.arrival.message

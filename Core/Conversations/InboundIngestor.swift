@@ -50,7 +50,6 @@ public struct InboundIngestor: Sendable {
     /// a few statements for the whole group, not a few per message.
     public func ingest(_ items: [(ChannelWebhookBatch, ChannelAccount)], on connection: PostgresConnection,
                        logger: Logger) async throws -> [Outcome] {
-        let settings = try await ConversationSettings.load(on: connection, logger: logger)
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         var keys = Set<Int64>()
         for (batch, account) in items {
@@ -61,11 +60,11 @@ public struct InboundIngestor: Sendable {
                 }
             }
         }
-        if !keys.isEmpty {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(keys.sorted())
-            _ = try await connection.run(LockStatement.self, bindings, logger: logger)
-        }
+        // The locks, and the settings in the same round trip.
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(keys.sorted())
+        let settings = ConversationSettings.decoded(try await connection.run(LockStatement.self, bindings, logger: logger).first?
+            .decode((Int, String?).self).1)
         var events = ConversationEventBuffer(ConversationEvents(tenant: tenant, actor: "system"))
         var outcomes = Array(repeating: Outcome(), count: items.count)
         // New messages first, all together; then reactions and deletions (which may target them), in order; then
@@ -126,10 +125,14 @@ public struct InboundIngestor: Sendable {
         ContactDirectory.lockKey(Hashing.hex(Hashing.blake2b(Array("\(account)/\(providerID)".utf8), length: 8)))
     }
 
-    /// Takes the advisory locks `$1`, in ascending order, until the transaction ends.
+    /// Takes the advisory locks `$1` (possibly none), in ascending order, until the transaction ends, and reads the
+    /// tenant's conversation settings (``ConversationSettings/LoadStatement``).
     enum LockStatement: PreparedSQL {
-        static let name = "glavito_inbound_lock_v1"
-        static let sql = "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest($1::int8[]) AS k ORDER BY 1) s"
+        static let name = "glavito_inbound_lock_v2"
+        static let sql = """
+            SELECT (SELECT count(pg_advisory_xact_lock(k))::int FROM (SELECT unnest($1::int8[]) AS k ORDER BY 1) s),
+                   (\(ConversationSettings.LoadStatement.sql))
+            """
     }
 
     /// Who causes the events of a channel's webhook.

@@ -10,8 +10,8 @@ enum InboundWriteStatement: PreparedSQL {
     static let name = "glavito_inbound_write_v1"
     static let sql = """
         WITH inserted_messages AS (\(MessageStore.InsertStatement.sql)),
-             moved_windows AS (\(renumbered(ChannelWindowStatement.sql, from: 2, by: 1))),
-             touched_tickets AS (\(renumbered(TicketStore.TouchStatement.sql, from: 1, by: 6)))
+             moved_windows AS (\(SQLText.renumbered(ChannelWindowStatement.sql, from: 2, by: 1))),
+             touched_tickets AS (\(SQLText.renumbered(TicketStore.TouchStatement.sql, from: 1, by: 6)))
         SELECT 1
         """
 
@@ -24,22 +24,5 @@ enum InboundWriteStatement: PreparedSQL {
         windows.appendBindings(to: &bindings)
         TicketStore.appendTouchBindings(touches, to: &bindings)
         _ = try await connection.run(Self.self, bindings, logger: logger)
-    }
-
-    /// `sql` with each parameter `$n` where `n >= from` renumbered to `$(n + by)`.
-    static func renumbered(_ sql: String, from: Int, by: Int) -> String {
-        var out = ""
-        var characters = sql[...]
-        while let dollar = characters.firstIndex(of: "$") {
-            out += characters[..<dollar]
-            let digits = characters[characters.index(after: dollar)...].prefix(while: \.isASCII).prefix(while: \.isNumber)
-            if let number = Int(digits) {
-                out += "$\(number >= from ? number + by : number)"
-            } else {
-                out += "$"
-            }
-            characters = characters[characters.index(after: dollar)...].dropFirst(digits.count)
-        }
-        return out + characters
     }
 }
