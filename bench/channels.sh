@@ -58,6 +58,9 @@ run() { # MESSAGES CONNECTIONS
     f = 1000 / hz / n
     printf "  CPU per message: PostgreSQL %.2f ms, server %.2f ms, client %.2f ms, total %.2f ms\n", pg * f, serve * f, client * f, (pg + serve + client) * f }'
 }
+# What the idle system costs (background timers, pollers), to tell it apart from the CPU per message.
+pg0="$(pg_ticks)"; serve0="$(ticks "$serve_pid")"; sleep 5; pg1="$(pg_ticks)"; serve1="$(ticks "$serve_pid")"
+echo "  idle CPU: PostgreSQL $(( (pg1 - pg0) * 1000 / $(getconf CLK_TCK) / 5 )) ms/s, server $(( (serve1 - serve0) * 1000 / $(getconf CLK_TCK) / 5 )) ms/s"
 for connections in ${BENCH_CONNECTIONS:-8 32 64}; do
   run "$MESSAGES" "$connections"
 done
