@@ -18,14 +18,6 @@ struct ChannelWindows {
         }
     }
 
-    func write(tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard !order.isEmpty else { return }
-        var bindings = PostgresBindings(capacity: 5)
-        bindings.append(tenant.rawValue)
-        appendBindings(to: &bindings)
-        _ = try await connection.run(ChannelWindowStatement.self, bindings, logger: logger)
-    }
-
     /// ``ChannelWindowStatement``'s parameters after the tenant: accounts, identities, contacts and times (empty
     /// arrays for no moves).
     func appendBindings(to bindings: inout PostgresBindings) {

@@ -26,9 +26,7 @@ extension TicketStore {
         }
     }
 
-    /// Records new messages on their tickets, in one statement, as touching for each in order would: the latest
-    /// activity, the latest inbound time with the channel of the last inbound message, the first response for the
-    /// first agent reply.
+    /// Records new messages on their tickets, in one statement (``TouchStatement``).
     public func touch(_ touches: [Touch], on connection: PostgresConnection, logger: Logger) async throws {
         guard !touches.isEmpty else { return }
         var bindings = PostgresBindings(capacity: 7)
@@ -68,8 +66,10 @@ extension TicketStore {
         bindings.append(list.map(\.outbound))
     }
 
-    /// ``touch(_:on:logger:)``, prepared once per connection (every message runs it): one row per ticket. The
-    /// `= ANY` lets the planner find the tickets by their key even while statistics call the table small.
+    /// Records new messages on their tickets as touching for each in order would: the latest activity, the latest
+    /// inbound time with the channel of the last inbound message, the first response for the first agent reply. One
+    /// row per ticket (``appendTouchBindings(_:to:)``); a part of ``InboundWriteStatement``. The `= ANY` lets the
+    /// planner find the tickets by their key even while statistics call the table small.
     enum TouchStatement: PreparedSQL {
         static let name = "glavito_ticket_touch_v3"
         static let sql = """
