@@ -30,10 +30,12 @@ public struct Prepared<Statement: PreparedSQL>: PostgresPreparedStatement {
 }
 
 extension PostgresConnection {
-    /// Runs `Statement` with `bindings` as a prepared statement and returns its rows.
+    /// Runs `Statement` with `bindings` as a prepared statement and returns its rows. Throws ``ConnectionLost``
+    /// without sending anything when the connection has already closed.
     public func run<Statement: PreparedSQL>(
         _ statement: Statement.Type, _ bindings: PostgresBindings, logger: Logger
     ) async throws -> [PostgresRow] {
+        try ConnectionLost.check(self, before: Statement.name)
         var rows: [PostgresRow] = []
         for try await row in try await execute(Prepared<Statement>(bindings), logger: logger) { rows.append(row) }
         return rows

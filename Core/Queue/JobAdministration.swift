@@ -18,16 +18,10 @@ public struct JobAdministration: Sendable {
         self.tenant = tenant
     }
 
-    /// Runs `body` in a transaction and rethrows its own error unwrapped from PostgresTransactionError, so
-    /// callers can match ``JobQueueError`` and SQLSTATEs.
+    /// Runs `body` in a transaction, bound to the tenant when there is one.
     private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            if let tenant { return try await database.withTenantTransaction(tenant, body) }
-            return try await database.withTransaction(body)
-        } catch let error as PostgresTransactionError {
-            if let inner = error.closureError { throw inner }
-            throw error
-        }
+        if let tenant { return try await database.withTenantTransaction(tenant, body) }
+        return try await database.withTransaction(body)
     }
 
     /// Per-queue counts and the age of the oldest runnable job; every known queue appears.

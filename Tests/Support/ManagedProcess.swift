@@ -15,7 +15,7 @@ public final class ManagedProcess: Sendable {
         process.arguments = arguments
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("glavito-test-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

@@ -63,6 +63,21 @@ struct WorkerFleet {
         }
     }
 
+    /// The tenant's jobs still in the table, one line each (state, attempt, run_at, lease, last error): what a
+    /// failed expectation on pending jobs prints.
+    static func pendingJobs(_ database: Database, tenant: TenantID) async throws -> String {
+        try await database.withTenantTransaction(tenant) { connection in
+            let rows = try await connection.query("""
+                SELECT format('%s %s %s attempt=%s run_at=%s (now %s) lease=%s/%s error=%s',
+                              id, kind, state, attempt, run_at, now(), lease_owner, lease_expires_at, left(last_error, 300))
+                FROM jobs ORDER BY id
+                """, logger: TestDatabases.logger)
+            var lines: [String] = []
+            for try await line in rows.decode(String.self) { lines.append(line) }
+            return lines.joined(separator: "\n")
+        }
+    }
+
     /// Polls ``tally(_:tenant:prefix:)`` until `expected` effects are in and no job is pending, or the timeout.
     static func waitForAll(_ database: Database, tenant: TenantID, prefix: String, expected: Int, timeout: Duration) async throws -> ProbeTally {
         let deadline = ContinuousClock.now + timeout

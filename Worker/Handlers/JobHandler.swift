@@ -25,6 +25,7 @@ struct JobContext: Sendable {
     let workerID: String
 
     /// Runs `body` in a transaction bound to the job's tenant.
+    @discardableResult
     func withTenantTransaction<Result: Sendable>(
         _ job: JobRecord, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
