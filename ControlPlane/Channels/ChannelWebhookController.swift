@@ -94,7 +94,7 @@ struct ChannelWebhookController {
             batch = kind == .whatsapp ? try WhatsAppWebhookParser.parse(bytes) : try InstagramWebhookParser.parse(bytes)
         } catch {
             _ = try await database.withTenantTransaction(tenant) { connection in
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO channel_webhook_rejects (tenant_id, channel_account_id, body, error)
                     VALUES (\(tenant.rawValue), \(account.id), \(PostgresByteArray(bytes)), \(String(describing: error)))
                     """, logger: database.logger)

@@ -91,7 +91,7 @@ struct ChannelsController {
         routes.get("/api/v1/channels/:id/templates", .permission(.ticketsReply)) { _, context, input in
             let id = try ConversationAPI.uuid(context)
             let templates = try await api.transaction(input) { connection, _ in
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     SELECT name, language, status, category, components::text FROM message_templates
                     WHERE channel_account_id = \(id) ORDER BY name, language
                     """, logger: api.logger)

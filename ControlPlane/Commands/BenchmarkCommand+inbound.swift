@@ -78,7 +78,7 @@ extension BenchmarkCommand {
             try await client.shutdown()
             let (stored, visible) = try await Database.withRunning(url: config.database, logger: logger) { app in
                 try await app.withTenantTransaction(tenant) { connection in
-                    let rows = try await connection.query("""
+                    let rows = try await connection.checkedQuery("""
                         SELECT count(*)::int, count(*) FILTER (WHERE provider_message_id = ANY(\(results.2)))::int
                         FROM messages WHERE channel_account_id = \(account.id)
                         """, logger: logger)

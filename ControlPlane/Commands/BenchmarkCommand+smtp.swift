@@ -70,7 +70,7 @@ extension BenchmarkCommand {
             let seconds = Double(whole) + Double(fraction) / 1e18
             let stored = try await Database.withRunning(url: config.database, logger: logger) { app in
                 try await app.withTenantTransaction(tenant) { connection in
-                    let rows = try await connection.query("SELECT count(*)::int FROM messages WHERE channel_account_id = \(account.id)", logger: logger)
+                    let rows = try await connection.checkedQuery("SELECT count(*)::int FROM messages WHERE channel_account_id = \(account.id)", logger: logger)
                     for try await count in rows.decode(Int.self) { return count }
                     return 0
                 }

@@ -20,12 +20,12 @@ extension BenchmarkCommand {
             let (tickets, contacts) = (tickets, max(1, contacts))
             let account = try await Database.withRunning(url: config.database, logger: logger) { app in
                 try await app.withTenantTransaction(tenant) { connection in
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         INSERT INTO contacts (tenant_id, display_name, created_at, updated_at)
                         SELECT glavito_current_tenant(), 'Customer ' || g, now() - g * interval '5 minutes', now() - g * interval '5 minutes'
                         FROM generate_series(1, \(contacts)) g
                         """, logger: logger)
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         WITH cs AS (SELECT id, (row_number() OVER (ORDER BY id)) - 1 AS n FROM contacts WHERE tenant_id = glavito_current_tenant())
                         INSERT INTO tickets (tenant_id, contact_id, subject, status, priority, channel, last_channel, last_message_at,
                                              last_inbound_at, created_at, updated_at)
@@ -35,7 +35,7 @@ extension BenchmarkCommand {
                                now() - g * interval '1 minute'
                         FROM generate_series(1, \(tickets)) g JOIN cs ON cs.n = g % (SELECT count(*) FROM cs)
                         """, logger: logger)
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         INSERT INTO messages (tenant_id, ticket_id, contact_id, channel, direction, author_kind, type, text, sent_at, created_at)
                         SELECT tenant_id, id, contact_id, 'whatsapp', 'inbound', 'contact', 'text', 'Hello, where is my order? ' || subject,
                                last_message_at, last_message_at

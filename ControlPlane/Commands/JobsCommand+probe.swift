@@ -51,7 +51,7 @@ extension JobsCommand {
                 let deadline = ContinuousClock.now + .seconds(wait)
                 while true {
                     let (effects, duplicates, runs) = try await app.withTenantTransaction(tenant.id) { connection in
-                        let rows = try await connection.query("""
+                        let rows = try await connection.checkedQuery("""
                             SELECT count(DISTINCT probe_key)::int8, (count(*) - count(DISTINCT probe_key))::int8,
                                    (SELECT count(*) FROM job_probe_runs r WHERE r.probe_key LIKE \(run + "-%"))::int8
                             FROM job_probe_effects

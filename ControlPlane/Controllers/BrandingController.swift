@@ -24,7 +24,7 @@ struct BrandingController {
                 let branding = try await api.audited(input, context, "branding.updated", target: "tenant:\(principal.tenant)") { connection, _ in
                     var branding = try await Self.load(on: connection, api: api)
                     try Self.apply(form, to: &branding)
-                    try await connection.query("""
+                    try await connection.checkedQuery("""
                         UPDATE tenants SET branding = \(try JSONCoding.encode(branding))::jsonb WHERE id = glavito_current_tenant()
                         """, logger: api.logger)
                     return branding

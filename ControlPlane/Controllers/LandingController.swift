@@ -12,7 +12,7 @@ struct LandingController {
             let tenant = try await load(context)
             // The workspace's first enabled web chat widget, if any, is embedded on its own landing page.
             let webChat = try await database.withTenantTransaction(context.tenant.id) { connection -> UUID? in
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     SELECT id FROM channel_accounts WHERE kind = 'webchat' AND enabled ORDER BY created_at, id LIMIT 1
                     """, logger: database.logger)
                 for try await id in rows.decode(UUID.self) { return id }

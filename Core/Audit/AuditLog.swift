@@ -21,13 +21,13 @@ public struct AuditLog: Sendable {
     /// Appends `event` for `tenant`; `connection` must be in a transaction bound to `tenant`. Returns the entry's position.
     @discardableResult
     public func append(_ event: AuditEvent, tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO audit_heads (tenant_id)
             VALUES (\(tenant.rawValue))
             ON CONFLICT (tenant_id) DO NOTHING
             """, logger: logger)
         // The row lock taken here serialises appends per tenant until the transaction ends.
-        let head = try await connection.query("""
+        let head = try await connection.checkedQuery("""
             UPDATE audit_heads
             SET seq = seq + 1
             WHERE tenant_id = \(tenant.rawValue)
@@ -41,13 +41,13 @@ public struct AuditLog: Sendable {
             tenant: tenant, seq: seq, occurredAtMicros: micros, actorKind: event.actorKind.rawValue, actorID: event.actorID,
             action: event.action, target: event.target, clientAddress: event.clientAddress, details: details, prevHash: prevHash
         )
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO audit_log (tenant_id, seq, occurred_at, actor_kind, actor_id, action, target, client_address, details, prev_hash, entry_hash)
             VALUES (\(tenant.rawValue), \(seq), 'epoch'::timestamptz + \(micros) * interval '1 microsecond', \(event.actorKind.rawValue),
                     \(event.actorID), \(event.action), \(event.target), \(event.clientAddress), \(details),
                     \(PostgresByteArray(prevHash)), \(PostgresByteArray(hash)))
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE audit_heads
             SET head_hash = \(PostgresByteArray(hash))
             WHERE tenant_id = \(tenant.rawValue)
@@ -60,7 +60,7 @@ public struct AuditLog: Sendable {
 
     /// Signs the chain's current head as a checkpoint (no-op when the log is empty or the head is already signed).
     public func checkpointHead(tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT seq, head_hash
             FROM audit_heads
             WHERE tenant_id = \(tenant.rawValue) AND seq > 0
@@ -73,7 +73,7 @@ public struct AuditLog: Sendable {
 
     private func checkpoint(tenant: TenantID, seq: Int64, hash: [UInt8], on connection: PostgresConnection, logger: Logger) async throws {
         let signature = signer.sign(AuditEntry.checkpointMessage(tenant: tenant, seq: seq, entryHash: hash))
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO audit_checkpoints (tenant_id, seq, entry_hash, key_id, public_key, signature)
             VALUES (\(tenant.rawValue), \(seq), \(PostgresByteArray(hash)), \(signer.keyID),
                     \(PostgresByteArray(signer.publicKey)), \(PostgresByteArray(signature)))

@@ -11,7 +11,7 @@ public enum AuditReader {
     ) async throws -> [AuditEntry] {
         let pattern = (actionPrefix ?? "").replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT seq, (extract(epoch FROM occurred_at) * 1000000)::bigint, actor_kind, actor_id, action, target,
                    client_address, details, prev_hash, entry_hash
             FROM audit_log

@@ -68,7 +68,7 @@ public struct AuditVerifier: Sendable {
             expected += 1
         }
         let last = expected - 1
-        let headRows = try await connection.query("""
+        let headRows = try await connection.checkedQuery("""
             SELECT seq, head_hash
             FROM audit_heads
             WHERE tenant_id = \(tenant.rawValue)
@@ -83,7 +83,7 @@ public struct AuditVerifier: Sendable {
                 return report
             }
         }
-        let checkpointRows = try await connection.query("""
+        let checkpointRows = try await connection.checkedQuery("""
             SELECT seq, entry_hash, signature
             FROM audit_checkpoints
             WHERE tenant_id = \(tenant.rawValue)

@@ -30,7 +30,7 @@ public struct AttachmentDownloads: Sendable {
 
     /// The attachment if it is still pending; `nil` when stored, failed or gone.
     public func pending(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Pending? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT a.message_id, a.provider_media_id, a.source_url, a.claimed_mime_type, a.expected_sha256, m.channel_account_id
             FROM attachments a JOIN messages m ON m.id = a.message_id
             WHERE a.id = \(id) AND a.state = 'pending'
@@ -68,11 +68,11 @@ public struct AttachmentDownloads: Sendable {
 
     /// Records the last error of an attempt that will be retried.
     public func noteError(_ id: UUID, error: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE attachments SET error = \(error), updated_at = now() WHERE id = \(id)", logger: logger)
+        try await connection.checkedQuery("UPDATE attachments SET error = \(error), updated_at = now() WHERE id = \(id)", logger: logger)
     }
 
     func finish(_ id: UUID, _ type: String, on connection: PostgresConnection, logger: Logger, _ query: PostgresQuery) async throws {
-        let rows = try await connection.query(query, logger: logger)
+        let rows = try await connection.checkedQuery(query, logger: logger)
         for try await messageID in rows.decode(UUID.self) {
             let message = try await MessageStore(tenant: tenant).get(messageID, on: connection, logger: logger)
             let ticket = try await TicketStore(tenant: tenant).get(message.ticketID, on: connection, logger: logger)
@@ -95,7 +95,7 @@ extension AttachmentDownloads {
     /// A stored attachment's storage key, type, name and ticket (for serving it), or `nil` when not stored.
     public static func stored(_ id: UUID, on connection: PostgresConnection,
                               logger: Logger) async throws -> (key: String, mimeType: String, filename: String?, ticket: UUID)? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT a.storage_key, coalesce(a.mime_type, 'application/octet-stream'), a.filename, m.ticket_id
             FROM attachments a JOIN messages m ON m.id = a.message_id
             WHERE a.id = \(id) AND a.state = 'stored'

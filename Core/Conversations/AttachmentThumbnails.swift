@@ -32,7 +32,7 @@ public struct AttachmentThumbnails: Sendable {
     /// Queues a thumbnail of the stored attachment `id` when it is an image of a type thumbnails are made of.
     public func enqueue(_ id: UUID, mimeType: String, on connection: PostgresConnection, logger: Logger) async throws {
         guard Self.sourceTypes.contains(mimeType) else { return }
-        try await connection.query("UPDATE attachments SET thumbnail_state = 'pending' WHERE id = \(id) AND derived_from IS NULL", logger: logger)
+        try await connection.checkedQuery("UPDATE attachments SET thumbnail_state = 'pending' WHERE id = \(id) AND derived_from IS NULL", logger: logger)
         let job = try NewJob(kind: Self.jobKind, encoding: ["attachment_id": id.uuidString.lowercased()], priority: 10, maxAttempts: 4,
                              uniqueKey: "thumbnail:\(id.uuidString.lowercased())")
         _ = try await JobQueue.enqueue([job], tenant: tenant, on: connection, logger: logger, notify: true)
@@ -40,7 +40,7 @@ public struct AttachmentThumbnails: Sendable {
 
     /// The original if its thumbnail is still to be made; `nil` otherwise.
     public func pending(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Source? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT message_id, storage_key, mime_type FROM attachments
             WHERE id = \(id) AND state = 'stored' AND thumbnail_state = 'pending'
             """, logger: logger)
@@ -54,13 +54,13 @@ public struct AttachmentThumbnails: Sendable {
     /// Records the thumbnail of `source` (stored under `key`) and appends `attachment.thumbnail_stored`.
     public func stored(_ source: Source, key: String, sha256: String, size: Int, mimeType: String, on connection: PostgresConnection,
                        logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE attachments SET thumbnail_state = 'stored', updated_at = now()
             WHERE id = \(source.id) AND thumbnail_state = 'pending'
             RETURNING id
             """, logger: logger)
         guard try await rows.decode(UUID.self).first(where: { _ in true }) != nil else { return }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO attachments (tenant_id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key, derived_from)
             VALUES (\(tenant.rawValue), \(source.messageID), 'image', 'stored', \(mimeType), \("thumbnail.\(mimeType == "image/webp" ? "webp" : "jpg")"),
                     \(Int64(size)), \(sha256), \(key), \(source.id))
@@ -71,7 +71,7 @@ public struct AttachmentThumbnails: Sendable {
 
     /// Gives up on the thumbnail (the job's attempts are used up); the original is shown instead.
     public func failed(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE attachments SET thumbnail_state = 'failed', updated_at = now() WHERE id = \(id) AND thumbnail_state = 'pending'
             """, logger: logger)
     }

@@ -11,7 +11,7 @@ public struct CannedResponseStore: Sendable {
     }
 
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [CannedResponse] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, shortcut, title, body FROM canned_responses
             WHERE tenant_id = \(tenant.rawValue)
             ORDER BY shortcut
@@ -27,7 +27,7 @@ public struct CannedResponseStore: Sendable {
     /// ``ConversationError/conflict(_:)`` when the shortcut is taken.
     public func create(_ response: CannedResponse, on connection: PostgresConnection, logger: Logger) async throws -> CannedResponse {
         if let problem = response.problem { throw ConversationError.invalid(problem) }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO canned_responses (tenant_id, shortcut, title, body)
             VALUES (\(tenant.rawValue), \(response.shortcut), \(response.title), \(response.body))
             ON CONFLICT (tenant_id, shortcut) DO NOTHING
@@ -42,7 +42,7 @@ public struct CannedResponseStore: Sendable {
     }
 
     public func delete(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             DELETE FROM canned_responses WHERE tenant_id = \(tenant.rawValue) AND id = \(id) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }

@@ -43,7 +43,7 @@ public struct ChannelAccountStore: Sendable {
         try Self.validate(kind: kind, name: name, externalID: externalID, secrets: secrets)
         if kind == .email { try EmailChannelSettings.validate(settings, secrets: secrets) }
         let sealed = try await seal(secrets, id: id, on: connection, logger: logger)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO channel_accounts (tenant_id, id, kind, name, external_id, settings, secrets_sealed)
             VALUES (\(tenant.rawValue), \(id), \(kind.rawValue), \(name), \(externalID),
                     \(try JSONCoding.encode(settings))::jsonb, \(sealed.map(PostgresByteArray.init)))
@@ -59,13 +59,13 @@ public struct ChannelAccountStore: Sendable {
 
     /// Every channel account, oldest first.
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [ChannelAccount] {
-        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) ORDER BY created_at, id", logger: logger)
+        let rows = try await connection.checkedQuery("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) ORDER BY created_at, id", logger: logger)
         return try await decode(rows, on: connection, logger: logger)
     }
 
     /// One channel account.
     public func get(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ChannelAccount {
-        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
+        let rows = try await connection.checkedQuery("SELECT \(unescaped: Self.columns) FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
         guard let found = try await decode(rows, on: connection, logger: logger).first else {
             throw ConversationError.notFound("no channel account \(id.uuidString.lowercased()) in this workspace")
         }
@@ -91,7 +91,7 @@ public struct ChannelAccountStore: Sendable {
         try Self.validate(kind: current.kind, name: newName, externalID: current.externalID, secrets: newSecrets)
         if current.kind == .email { try EmailChannelSettings.validate(merged, secrets: newSecrets) }
         let sealed = try await seal(newSecrets, id: id, on: connection, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE channel_accounts
             SET name = \(newName), settings = \(try JSONCoding.encode(merged))::jsonb, enabled = \(enabled ?? current.enabled),
                 secrets_sealed = \(sealed.map(PostgresByteArray.init)), updated_at = now()
@@ -104,7 +104,7 @@ public struct ChannelAccountStore: Sendable {
 
     /// The account's secrets in plain text (for the webhook verification and the send jobs; never for the API).
     public func secrets(of id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ChannelSecrets {
-        let rows = try await connection.query("SELECT secrets_sealed FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
+        let rows = try await connection.checkedQuery("SELECT secrets_sealed FROM channel_accounts WHERE tenant_id = \(tenant.rawValue) AND id = \(id)", logger: logger)
         for try await sealed in rows.decode(PostgresByteArray?.self) {
             guard let sealed else { return ChannelSecrets() }
             let plain = try await keyRing.cipher(for: tenant, on: connection, logger: logger).open(sealed.bytes, context: context(id))
@@ -142,7 +142,7 @@ public struct ChannelAccountStore: Sendable {
     /// webhooks (enabled, tenant active). `nil` when no channel has that id.
     public static func resolve(_ channel: UUID, database: Database) async throws -> (tenant: TenantID, kind: ChannelKind, enabled: Bool)? {
         try await database.withConnection { connection in
-            let rows = try await connection.query("SELECT tenant_id, kind, enabled FROM glavito_resolve_channel(\(channel))",
+            let rows = try await connection.checkedQuery("SELECT tenant_id, kind, enabled FROM glavito_resolve_channel(\(channel))",
                                                   logger: database.logger)
             for try await (tenant, kind, enabled) in rows.decode((UUID, String, Bool).self) {
                 guard let kind = ChannelKind(rawValue: kind) else { return nil }

@@ -5,7 +5,7 @@ import PostgresNIO
 extension ContactDirectory {
     /// One contact with its identities.
     public func contact(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Contact {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, display_name, attributes::text, merged_into, created_at, updated_at FROM contacts WHERE id = \(id)
             """, logger: logger)
         for try await r in rows.decode((UUID, String, String, UUID?, Date, Date).self) {
@@ -27,7 +27,7 @@ extension ContactDirectory {
             guard (1...100).contains(key.count) else { throw ConversationError.invalid("attribute names must be 1 to 100 characters") }
             current.attributes[key] = value == .null ? nil : value
         }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE contacts SET display_name = \(current.displayName), attributes = \(try JSONCoding.encode(current.attributes))::jsonb,
                                 updated_at = now()
             WHERE id = \(id)
@@ -41,7 +41,7 @@ extension ContactDirectory {
     public func merge(_ source: UUID, into target: UUID, actor: String, on connection: PostgresConnection,
                       logger: Logger) async throws -> ContactMerge {
         guard source != target else { throw ConversationError.invalid("a contact cannot be merged into itself") }
-        let locked = try await connection.query("""
+        let locked = try await connection.checkedQuery("""
             SELECT id, merged_into FROM contacts WHERE id IN (\(source), \(target)) ORDER BY id FOR UPDATE
             """, logger: logger)
         var found: [UUID: UUID?] = [:]
@@ -56,10 +56,10 @@ extension ContactDirectory {
                                       on: connection, logger: logger)
         let messageIDs = try await ids("UPDATE messages SET contact_id = \(target) WHERE contact_id = \(source) RETURNING id",
                                        on: connection, logger: logger)
-        try await connection.query("UPDATE channel_windows SET contact_id = \(target) WHERE contact_id = \(source)", logger: logger)
-        try await connection.query("UPDATE contacts SET merged_into = \(target), updated_at = now() WHERE id = \(source)", logger: logger)
+        try await connection.checkedQuery("UPDATE channel_windows SET contact_id = \(target) WHERE contact_id = \(source)", logger: logger)
+        try await connection.checkedQuery("UPDATE contacts SET merged_into = \(target), updated_at = now() WHERE id = \(source)", logger: logger)
         let id = UUID()
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO contact_merges (tenant_id, id, target_contact_id, source_contact_id, identity_ids, ticket_ids, message_ids, merged_by)
             VALUES (\(tenant.rawValue), \(id), \(target), \(source), \(identityIDs), \(ticketIDs), \(messageIDs), \(actor))
             RETURNING merged_at
@@ -78,7 +78,7 @@ extension ContactDirectory {
     /// Undoes a merge: the identities, tickets and messages it moved go back to the source contact, which is no
     /// longer merged. Identities linked to the target after the merge stay there.
     public func undoMerge(_ id: UUID, actor: String, on connection: PostgresConnection, logger: Logger) async throws -> ContactMerge {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT target_contact_id, source_contact_id, identity_ids, ticket_ids, message_ids, merged_at, undone_at
             FROM contact_merges WHERE id = \(id) FOR UPDATE
             """, logger: logger)
@@ -88,21 +88,21 @@ extension ContactDirectory {
             throw ConversationError.notFound("no merge \(id.uuidString.lowercased()) in this workspace")
         }
         guard undoneAt == nil else { throw ConversationError.conflict("this merge was already undone") }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE contact_identities SET contact_id = \(source) WHERE id = ANY(\(identityIDs)) AND contact_id = \(target)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE tickets SET contact_id = \(source), updated_at = now() WHERE id = ANY(\(ticketIDs)) AND contact_id = \(target)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE messages SET contact_id = \(source) WHERE id = ANY(\(messageIDs)) AND contact_id = \(target)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE channel_windows w SET contact_id = \(source)
             WHERE w.contact_id = \(target) AND w.identity_id = ANY(\(identityIDs))
             """, logger: logger)
-        try await connection.query("UPDATE contacts SET merged_into = NULL, updated_at = now() WHERE id = \(source)", logger: logger)
-        try await connection.query("UPDATE contact_merges SET undone_at = now(), undone_by = \(actor) WHERE id = \(id)", logger: logger)
+        try await connection.checkedQuery("UPDATE contacts SET merged_into = NULL, updated_at = now() WHERE id = \(source)", logger: logger)
+        try await connection.checkedQuery("UPDATE contact_merges SET undone_at = now(), undone_by = \(actor) WHERE id = \(id)", logger: logger)
         let events = ConversationEvents(tenant: tenant, actor: actor)
         let data = ["merge_id": id.uuidString.lowercased(), "source_contact_id": source.uuidString.lowercased(),
                     "target_contact_id": target.uuidString.lowercased()]
@@ -113,7 +113,7 @@ extension ContactDirectory {
     }
 
     func ids(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
-        let rows = try await connection.query(query, logger: logger)
+        let rows = try await connection.checkedQuery(query, logger: logger)
         var out: [UUID] = []
         for try await id in rows.decode(UUID.self) { out.append(id) }
         return out

@@ -48,7 +48,7 @@ extension ContactDirectory {
         }
         if !locked {
             let lockKeys = Set(allIndexes.map { Self.lockKey($0) }).sorted()
-            try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
+            try await connection.checkedQuery("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(lockKeys)) AS k ORDER BY 1) s",
                                        logger: logger)
         }
         var known: [String: KnownIdentity]

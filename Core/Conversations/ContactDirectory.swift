@@ -40,7 +40,7 @@ public struct ContactDirectory: Sendable {
     public func add(_ claim: IdentityClaim, to contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> ContactIdentity {
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         let index = cipher.blindIndex(claim.value, purpose: Self.purpose(claim.kind))
-        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey(index)))", logger: logger)
+        try await connection.checkedQuery("SELECT pg_advisory_xact_lock(\(Self.lockKey(index)))", logger: logger)
         if let existing = try await lookup(kinds: [claim.kind.rawValue], indexes: [index], on: connection, logger: logger)[index] {
             throw ConversationError.conflict(existing.contact == contact ? "the contact already has this identity"
                                                                          : "another contact has this identity; merge the two contacts instead")
@@ -69,7 +69,7 @@ public struct ContactDirectory: Sendable {
 
     func identities(where column: String, _ value: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ContactIdentity] {
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, contact_id, kind, value_sealed, link_reason, matched_identity_id, source_message_id, created_at
             FROM contact_identities WHERE \(unescaped: column == "id" ? "id" : "contact_id") = \(value)
             ORDER BY created_at, id
@@ -116,7 +116,7 @@ public struct ContactDirectory: Sendable {
     func insertIdentity(id: UUID, contact: UUID, claim: IdentityClaim, index: String, reason: String, matched: UUID?, source: UUID?,
                         cipher: FieldCipher, on connection: PostgresConnection, logger: Logger) async throws {
         let sealed = cipher.seal(Array(claim.value.utf8), context: context(id))
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO contact_identities (tenant_id, id, contact_id, kind, value_sealed, value_index, link_reason,
                                             matched_identity_id, source_message_id)
             VALUES (\(tenant.rawValue), \(id), \(contact), \(claim.kind.rawValue), \(PostgresByteArray(sealed)), \(index), \(reason),

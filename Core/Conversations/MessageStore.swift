@@ -154,7 +154,7 @@ public struct MessageStore: Sendable {
 
     /// One message.
     public func get(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Message {
-        let rows = try await connection.query("SELECT \(unescaped: Self.columns) FROM messages m WHERE m.id = \(id)", logger: logger)
+        let rows = try await connection.checkedQuery("SELECT \(unescaped: Self.columns) FROM messages m WHERE m.id = \(id)", logger: logger)
         guard let message = try await Self.decode(rows).first else {
             throw ConversationError.notFound("no message \(id.uuidString.lowercased()) in this workspace")
         }
@@ -227,7 +227,7 @@ public struct MessageStore: Sendable {
     }
 
     func page(_ column: String, _ value: UUID, after: UUID?, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: Self.columns) FROM messages m
             WHERE m.\(unescaped: column == "contact_id" ? "contact_id" : "ticket_id") = \(value)
               AND (\(after)::uuid IS NULL OR (m.created_at, m.id) > (SELECT created_at, id FROM messages WHERE id = \(after)))
@@ -249,7 +249,7 @@ public struct MessageStore: Sendable {
             error = try JSONCoding.encode(["code": status.errorCode.map(String.init) ?? "", "title": status.errorTitle ?? "",
                                            "detail": status.errorDetail ?? ""])
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE messages SET
                 delivery_status = \(status.status.rawValue),
                 delivery_error = \(error)::jsonb,
@@ -270,7 +270,7 @@ public struct MessageStore: Sendable {
     /// Adds or removes a reaction count on the message a channel account knows as `providerID`; returns its ids.
     public func react(_ reaction: Reaction, account: UUID, on connection: PostgresConnection,
                       logger: Logger) async throws -> (message: UUID, ticket: UUID)? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE messages SET reactions = CASE
                 WHEN \(reaction.emoji)::text IS NULL THEN '{}'::jsonb
                 ELSE jsonb_build_object(\(reaction.emoji)::text, 1) END
@@ -285,7 +285,7 @@ public struct MessageStore: Sendable {
     /// the record); returns its ids.
     public func markDeleted(providerID: String, account: UUID, on connection: PostgresConnection,
                             logger: Logger) async throws -> (message: UUID, ticket: UUID)? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE messages SET deleted_at = coalesce(deleted_at, now())
             WHERE channel_account_id = \(account) AND provider_message_id = \(providerID)
             RETURNING id, ticket_id
@@ -300,7 +300,7 @@ public struct MessageStore: Sendable {
         var ids: [UUID] = []
         for item in media {
             let id = UUID()
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO attachments (tenant_id, id, message_id, kind, provider_media_id, source_url, claimed_mime_type,
                                          expected_sha256, filename)
                 VALUES (\(tenant.rawValue), \(id), \(message), \(item.kind.rawValue), \(item.providerMediaID), \(item.url),

@@ -84,7 +84,7 @@ extension OutboundComposer {
         for (attachment, accepted) in media {
             guard let key = attachment.storageKey else { throw ConversationError.invalid("attachments must be stored before the reply") }
             let id = UUID()
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO attachments (tenant_id, id, message_id, kind, state, claimed_mime_type, mime_type, filename, size_bytes, sha256,
                                          storage_key, created_at)
                 VALUES (\(tenant.rawValue), \(id), \(message), \(accepted.kind.rawValue), 'stored', \(attachment.contentType), \(accepted.mimeType),

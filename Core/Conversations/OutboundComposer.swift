@@ -43,7 +43,7 @@ public struct OutboundComposer: Sendable {
                                        text: text, replyToMessageID: request.replyToMessageID)
             new.id = UUID()
             try await messages.insert(new, on: connection, logger: logger)
-            try await connection.query("UPDATE tickets SET updated_at = now() WHERE id = \(ticketID)", logger: logger)
+            try await connection.checkedQuery("UPDATE tickets SET updated_at = now() WHERE id = \(ticketID)", logger: logger)
             try await events.ticket("message.note_added", ticket, ["message_id": new.id.uuidString.lowercased()], on: connection, logger: logger)
             return try await messages.get(new.id, on: connection, logger: logger)
         case "text", "template", "interactive":
@@ -113,7 +113,7 @@ public struct OutboundComposer: Sendable {
 
     /// The customer-service windows of a contact on each of the tenant's messaging accounts.
     public func windows(contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ChannelWindow] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT a.id, a.kind, max(w.last_inbound_at)
             FROM channel_accounts a
             LEFT JOIN channel_windows w ON w.channel_account_id = a.id AND w.contact_id = \(contact)
@@ -131,7 +131,7 @@ public struct OutboundComposer: Sendable {
     /// The identity a message to the contact on `account` goes to, and the window there.
     func recipient(contact: UUID, account: ChannelAccount, on connection: PostgresConnection,
                    logger: Logger) async throws -> (UUID?, ChannelWindow) {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT identity_id, last_inbound_at FROM channel_windows
             WHERE channel_account_id = \(account.id) AND contact_id = \(contact)
             ORDER BY last_inbound_at DESC LIMIT 1
@@ -152,7 +152,7 @@ public struct OutboundComposer: Sendable {
 
     func approvedTemplateBody(_ template: OutboundRequest.Template, account: UUID, on connection: PostgresConnection,
                               logger: Logger) async throws -> String {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT components::text FROM message_templates
             WHERE channel_account_id = \(account) AND name = \(template.name) AND language = \(template.language) AND status = 'APPROVED'
             """, logger: logger)

@@ -66,7 +66,7 @@ public struct OutboundDelivery: Sendable {
 
     /// Looks at the message and decides; `doubt` is how long an unknown outcome waits for a status webhook.
     public func prepare(_ id: UUID, doubt: Duration, on connection: PostgresConnection, logger: Logger) async throws -> Preparation {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT m.delivery_status, m.provider_message_id, m.send_started_at, now() - m.send_started_at < make_interval(secs => \(Double(doubt.components.seconds))),
                    m.type, coalesce(m.text, ''), m.content::text, m.channel_account_id, m.recipient_identity_id,
                    (SELECT r.provider_message_id FROM messages r WHERE r.id = m.reply_to_message_id),
@@ -88,7 +88,7 @@ public struct OutboundDelivery: Sendable {
                                     account: account, secrets: try await accounts.secrets(of: accountID, on: connection, logger: logger),
                                     recipient: recipient, replyToProviderMessageID: r.9, lastInboundAt: r.10, partsSent: r.11)
             prepared.files = try await files(of: id, on: connection, logger: logger)
-            let slugs = try await connection.query("SELECT slug FROM tenants WHERE id = glavito_current_tenant()", logger: logger)
+            let slugs = try await connection.checkedQuery("SELECT slug FROM tenants WHERE id = glavito_current_tenant()", logger: logger)
             for try await slug in slugs.decode(String.self) { prepared.tenantSlug = slug }
             return .send(prepared)
         }
@@ -97,7 +97,7 @@ public struct OutboundDelivery: Sendable {
 
     /// The stored files of message `id`, in order (thumbnails are not sent).
     func files(of id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [File] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, kind, coalesce(mime_type, 'application/octet-stream'), coalesce(filename, 'file'), storage_key FROM attachments
             WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL AND derived_from IS NULL
             ORDER BY created_at, id
@@ -111,17 +111,17 @@ public struct OutboundDelivery: Sendable {
 
     /// Marks a send attempt as started (committed before the request goes out).
     public func markStarted(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE messages SET send_started_at = now() WHERE id = \(id)", logger: logger)
+        try await connection.checkedQuery("UPDATE messages SET send_started_at = now() WHERE id = \(id)", logger: logger)
     }
 
     /// Clears the marker after a definite refusal (nothing was sent; the job retries).
     public func clearStarted(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE messages SET send_started_at = NULL WHERE id = \(id)", logger: logger)
+        try await connection.checkedQuery("UPDATE messages SET send_started_at = NULL WHERE id = \(id)", logger: logger)
     }
 
     /// Records one sent part of a split text (so a re-run sends only the rest).
     public func recordPart(_ id: UUID, providerID: String, partsSent: Int, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE messages SET content = jsonb_set(content, '{parts_sent}', to_jsonb(\(partsSent))),
                                 provider_message_id = coalesce(provider_message_id, \(providerID))
             WHERE id = \(id)
@@ -141,7 +141,7 @@ public struct OutboundDelivery: Sendable {
 
     func settle(_ id: UUID, status: DeliveryStatus, providerID: String?, error: String?, on connection: PostgresConnection,
                 logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE messages SET
                 provider_message_id = coalesce(provider_message_id, \(providerID)),
                 delivery_status = CASE WHEN delivery_status = 'queued' THEN \(status.rawValue) ELSE delivery_status END,

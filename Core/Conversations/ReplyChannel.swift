@@ -17,7 +17,7 @@ public struct ReplyChannel: Sendable, Codable, Equatable {
     /// email for an email address; web chat for a visitor id. Ordered by kind, then name. One query over the identity
     /// kinds and account names, so nothing sealed is opened (the ticket detail, read on every live event, asks).
     public static func list(contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [ReplyChannel] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT a.id, a.kind, a.name FROM channel_accounts a
             WHERE a.enabled AND EXISTS (
                 SELECT 1 FROM contact_identities i

@@ -13,7 +13,7 @@ public struct SavedFilterStore: Sendable {
     }
 
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [SavedFilter] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, name, view, filters::text FROM saved_filters WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user) ORDER BY name
             """, logger: logger)
         var out: [SavedFilter] = []
@@ -28,7 +28,7 @@ public struct SavedFilterStore: Sendable {
         if let problem = filter.problem { throw ConversationError.invalid(problem) }
         let name = filter.name.trimmingCharacters(in: .whitespacesAndNewlines)
         let values = filter.filters.filter { !$0.value.isEmpty }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO saved_filters (tenant_id, user_id, name, view, filters)
             VALUES (\(tenant.rawValue), \(user), \(name), \(filter.view), \(try JSONCoding.encode(values))::jsonb)
             ON CONFLICT (tenant_id, user_id, name) DO UPDATE SET view = excluded.view, filters = excluded.filters
@@ -39,7 +39,7 @@ public struct SavedFilterStore: Sendable {
     }
 
     public func delete(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             DELETE FROM saved_filters WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user) AND id = \(id) RETURNING id
             """, logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }

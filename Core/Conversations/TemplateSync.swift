@@ -27,9 +27,9 @@ public enum TemplateSync {
 
     /// Replaces the account's templates with `templates` (in the caller's tenant transaction).
     public static func store(_ templates: [Remote], account: UUID, tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM message_templates WHERE channel_account_id = \(account)", logger: logger)
+        try await connection.checkedQuery("DELETE FROM message_templates WHERE channel_account_id = \(account)", logger: logger)
         for template in templates {
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO message_templates (tenant_id, channel_account_id, name, language, status, category, components)
                 VALUES (\(tenant.rawValue), \(account), \(template.name), \(template.language), \(template.status), \(template.category),
                         \(template.components)::jsonb)

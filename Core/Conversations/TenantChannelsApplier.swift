@@ -54,7 +54,7 @@ public struct TenantChannelsApplier: Sendable {
         var out: [(slug: String, name: String, id: UUID, created: Bool)] = []
         for item in resolved {
             guard let tenant = tenantIDs[item.slug] else { throw ConversationError.notFound("tenant \(item.slug) does not exist") }
-            try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+            try await connection.checkedQuery("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
             guard let kind = ChannelKind(rawValue: item.definition.kind) else { throw ConversationError.invalid("unknown channel kind") }
             let store = ChannelAccountStore(tenant: tenant, keyRing: keyRing)
             let existing = try await store.list(on: connection, logger: logger).first {

@@ -15,7 +15,7 @@ public struct TicketFieldStore: Sendable {
     }
 
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [TicketField] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT key, label, type, required, pattern, options FROM ticket_fields
             WHERE tenant_id = \(tenant.rawValue) AND entity = \(entity)
             ORDER BY position, key
@@ -32,7 +32,7 @@ public struct TicketFieldStore: Sendable {
         var field = field
         field.entity = entity
         if let problem = field.definitionProblem { throw ConversationError.invalid(problem) }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO ticket_fields (tenant_id, entity, key, label, type, required, pattern, options, position)
             VALUES (\(tenant.rawValue), \(entity), \(field.key), \(field.label), \(field.type), \(field.required), \(field.pattern), \(field.options),
                     (SELECT coalesce(max(position), 0) + 1 FROM ticket_fields WHERE tenant_id = \(tenant.rawValue) AND entity = \(entity)))
@@ -44,7 +44,7 @@ public struct TicketFieldStore: Sendable {
     }
 
     public func delete(_ key: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             DELETE FROM ticket_fields WHERE tenant_id = \(tenant.rawValue) AND entity = \(entity) AND key = \(key) RETURNING key
             """, logger: logger)
         for try await _ in rows.decode(String.self) { return true }

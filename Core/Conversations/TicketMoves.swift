@@ -33,7 +33,7 @@ public struct TicketMoves: Sendable {
         let remaining = try await count("SELECT count(*) FROM messages WHERE ticket_id = \(source.id) AND id <> \(message)", on: connection, logger: logger)
         guard remaining > 0 else { throw ConversationError.conflict("the message is the ticket's only message; nothing to split from") }
         let subject = found.content.objectValue["subject"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? source.subject
-        let created = try await TicketStore.decode(try await connection.query("""
+        let created = try await TicketStore.decode(try await connection.checkedQuery("""
             INSERT INTO tickets (tenant_id, contact_id, subject, priority, channel, last_channel, last_channel_account_id, email_token,
                                  last_message_at, last_inbound_at)
             VALUES (\(tenant.rawValue), \(found.contactID), \(String(EmailTicketPlacement.cleanSubject(subject).prefix(200))), \(source.priority),
@@ -43,7 +43,7 @@ public struct TicketMoves: Sendable {
             RETURNING \(unescaped: TicketStore.columns)
             """, logger: logger))
         guard let target = created.first else { throw ConversationError.notFound("the new ticket was not stored") }
-        try await connection.query("UPDATE messages SET ticket_id = \(target.id) WHERE id = \(message)", logger: logger)
+        try await connection.checkedQuery("UPDATE messages SET ticket_id = \(target.id) WHERE id = \(message)", logger: logger)
         let move = try await record("split", source: source, target: target.id, messages: [message], actor: actor, on: connection, logger: logger)
         let events = ConversationEvents(tenant: tenant, actor: actor)
         try await events.ticket("ticket.created", target, ["channel": found.channel.rawValue, "split_from": source.id.uuidString.lowercased()],
@@ -68,12 +68,12 @@ public struct TicketMoves: Sendable {
             throw ConversationError.conflict("a merged ticket cannot take part in another merge; undo the merge first")
         }
         var moved: [UUID] = []
-        let rows = try await connection.query("UPDATE messages SET ticket_id = \(target) WHERE ticket_id = \(source) RETURNING id", logger: logger)
+        let rows = try await connection.checkedQuery("UPDATE messages SET ticket_id = \(target) WHERE ticket_id = \(source) RETURNING id", logger: logger)
         for try await id in rows.decode(UUID.self) { moved.append(id) }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE tickets SET status = 'closed', closed_at = now(), merged_into = \(target), updated_at = now() WHERE id = \(source)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE tickets SET last_message_at = greatest(last_message_at, \(from.lastMessageAt)), updated_at = now() WHERE id = \(target)
             """, logger: logger)
         let move = try await record("merge", source: from, target: target, messages: moved, actor: actor, on: connection, logger: logger)
@@ -88,7 +88,7 @@ public struct TicketMoves: Sendable {
     /// Puts a split or merge back: the messages return to their ticket; a merged ticket gets its status back; a
     /// ticket made by a split is closed and points back, when nothing else was added to it (else the undo is refused).
     public func undo(_ id: UUID, actor: String, on connection: PostgresConnection, logger: Logger) async throws -> TicketMove {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: Self.columns), source_status FROM ticket_moves WHERE id = \(id) FOR UPDATE
             """, logger: logger)
         var found: (TicketMove, String)?
@@ -103,17 +103,17 @@ public struct TicketMoves: Sendable {
                                         on: connection, logger: logger)
             guard added == 0 else { throw ConversationError.conflict("the ticket made by the split has new messages; merge it back instead") }
         }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE messages SET ticket_id = \(move.sourceTicketID) WHERE id = ANY(\(move.messageIDs)) AND ticket_id = \(move.targetTicketID)
             """, logger: logger)
         if move.kind == "merge" {
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE tickets SET status = \(sourceStatus), merged_into = NULL, closed_at = CASE WHEN \(sourceStatus) = 'closed' THEN closed_at END,
                                    updated_at = now()
                 WHERE id = \(move.sourceTicketID)
                 """, logger: logger)
         }
-        try await connection.query("UPDATE ticket_moves SET undone_by = \(actor), undone_at = now() WHERE id = \(id)", logger: logger)
+        try await connection.checkedQuery("UPDATE ticket_moves SET undone_by = \(actor), undone_at = now() WHERE id = \(id)", logger: logger)
         let events = ConversationEvents(tenant: tenant, actor: actor)
         let tickets = TicketStore(tenant: tenant)
         let data = ["move_id": id.uuidString.lowercased(), "kind": move.kind]
@@ -121,7 +121,7 @@ public struct TicketMoves: Sendable {
                                 on: connection, logger: logger)
         if move.kind == "split" {
             // The emptied ticket stays (its history and this record refer to it), closed and pointing back.
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE tickets SET status = 'closed', closed_at = now(), merged_into = \(move.sourceTicketID), updated_at = now()
                 WHERE id = \(move.targetTicketID)
                 """, logger: logger)
@@ -135,7 +135,7 @@ public struct TicketMoves: Sendable {
 
     func record(_ kind: String, source: Ticket, target: UUID, messages: [UUID], actor: String, on connection: PostgresConnection,
                 logger: Logger) async throws -> TicketMove {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO ticket_moves (tenant_id, kind, source_ticket_id, target_ticket_id, message_ids, source_status, moved_by)
             VALUES (\(tenant.rawValue), \(kind), \(source.id), \(target), \(messages), \(source.status), \(actor))
             RETURNING \(unescaped: Self.columns)
@@ -145,7 +145,7 @@ public struct TicketMoves: Sendable {
     }
 
     func count(_ sql: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query(sql, logger: logger)
+        let rows = try await connection.checkedQuery(sql, logger: logger)
         for try await value in rows.decode(Int.self) { return value }
         return 0
     }

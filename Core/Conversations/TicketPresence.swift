@@ -26,7 +26,7 @@ public struct TicketPresence: Sendable {
     /// Records that `user` views `ticket` (and types, with `typing`); one statement, so two heartbeats at once
     /// cannot both decide they joined.
     public func beat(ticket: UUID, user: UUID, name: String, typing: Bool, on connection: PostgresConnection, logger: Logger) async throws -> Beat {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             WITH previous AS (
                 SELECT seen_at, typing_until FROM ticket_presence
                 WHERE tenant_id = \(tenant.rawValue) AND ticket_id = \(ticket) AND user_id = \(user)
@@ -51,7 +51,7 @@ public struct TicketPresence: Sendable {
 
     /// Removes `user` from the viewers of `ticket`; whether they were there.
     public func leave(ticket: UUID, user: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             DELETE FROM ticket_presence
             WHERE tenant_id = \(tenant.rawValue) AND ticket_id = \(ticket) AND user_id = \(user)
             RETURNING user_id
@@ -62,11 +62,11 @@ public struct TicketPresence: Sendable {
 
     /// The live viewers of `ticket`, by name; expired rows of the tenant are deleted on the way.
     public func viewers(ticket: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [TicketViewer] {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM ticket_presence
             WHERE tenant_id = \(tenant.rawValue) AND seen_at < clock_timestamp() - make_interval(secs => \(Self.expirySeconds))
             """, logger: logger)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT user_id, display_name, coalesce(typing_until > clock_timestamp(), false), seen_at FROM ticket_presence
             WHERE tenant_id = \(tenant.rawValue) AND ticket_id = \(ticket)
             ORDER BY display_name, user_id

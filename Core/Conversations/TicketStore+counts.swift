@@ -15,7 +15,7 @@ extension TicketStore {
     public func viewCounts(scope: DataScope, user: UUID?, teams: Set<String>, on connection: PostgresConnection,
                            logger: Logger) async throws -> TicketViewCounts {
         let teamList = Array(teams)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT count(*) FILTER (WHERE assignee_id = \(user)),
                    count(*) FILTER (WHERE assignee_id IS NULL),
                    count(*) FILTER (WHERE team = ANY(\(teamList)::text[])),

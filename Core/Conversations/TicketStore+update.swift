@@ -19,12 +19,12 @@ extension TicketStore {
         let assignee = changes.clearAssignee ? nil : (changes.assigneeID ?? before.assigneeID)
         let team = changes.clearTeam ? nil : (changes.team ?? before.team)
         if let assignee = changes.assigneeID {
-            let rows = try await connection.query("SELECT count(*)::int FROM users WHERE id = \(assignee) AND status = 'active'", logger: logger)
+            let rows = try await connection.checkedQuery("SELECT count(*)::int FROM users WHERE id = \(assignee) AND status = 'active'", logger: logger)
             var count = 0
             for try await value in rows.decode(Int.self) { count = value }
             guard count == 1 else { throw ConversationError.invalid("assignee_id is not an active user of this workspace") }
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE tickets SET
                 subject = \(changes.subject ?? before.subject), status = \(status), priority = \(changes.priority ?? before.priority),
                 assignee_id = \(assignee), team = \(team), tags = \(tags), custom_fields = \(try JSONCoding.encode(fields))::jsonb,

@@ -37,7 +37,7 @@ public struct TicketStore: Sendable {
 
     /// One ticket.
     public func get(_ id: UUID, forUpdate: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> Ticket {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: Self.columns) FROM tickets WHERE id = \(id) \(unescaped: forUpdate ? "FOR UPDATE" : "")
             """, logger: logger)
         guard let ticket = try await Self.decode(rows).first else {
@@ -72,7 +72,7 @@ public struct TicketStore: Sendable {
         let afterID = filter.after?.id
         let teamList = Array(teams)
         let fields: String? = filter.customFields.isEmpty ? nil : try JSONCoding.encode(filter.customFields)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: Self.columns) FROM tickets
             WHERE (\(filter.status)::text IS NULL OR status = \(filter.status))
               AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))

@@ -20,7 +20,7 @@ extension WebChatConversation {
             .ingest(ChannelWebhookBatch(messages: [message]), account: account, on: connection, logger: logger)
         guard let stored = outcome.stored.first else { throw ConversationError.conflict("the file message was not stored") }
         let attachment = UUID()
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO attachments (tenant_id, id, message_id, kind, state, claimed_mime_type, mime_type, filename, size_bytes, sha256, storage_key)
             VALUES (\(tenant.rawValue), \(attachment), \(stored), \(file.kind.rawValue), 'stored', \(file.mimeType), \(file.mimeType), \(file.filename),
                     \(Int64(file.bytes.count)), \(file.sha256), \(key))

@@ -95,7 +95,7 @@ public struct WebChatConversation: Sendable {
 
     /// The visitor's messages and the replies sent to `identity`, oldest first (the latest ``historyLimit``).
     public func history(identity: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [Message] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: MessageStore.columns) FROM messages m
             WHERE m.channel_account_id = \(account.id) AND m.deleted_at IS NULL
               AND ((m.direction = 'inbound' AND starts_with(m.provider_message_id, \(providerPrefix)))
@@ -109,7 +109,7 @@ public struct WebChatConversation: Sendable {
     /// The message `id` when it is a reply on this channel to `identity`; `nil` otherwise (notes, other visitors,
     /// other channels).
     public func reply(_ id: UUID, identity: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Message? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT \(unescaped: MessageStore.columns) FROM messages m
             WHERE m.id = \(id) AND m.direction = 'outbound' AND m.channel_account_id = \(account.id)
               AND m.recipient_identity_id = \(identity) AND m.deleted_at IS NULL
@@ -119,7 +119,7 @@ public struct WebChatConversation: Sendable {
 
     /// Whether `ticket` belongs to the visitor's contact (whom agents typing on it are talking to).
     public func owns(ticket: UUID, identity: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT count(*)::int FROM tickets t JOIN contact_identities i ON i.contact_id = t.contact_id
             WHERE t.id = \(ticket) AND i.id = \(identity)
             """, logger: logger)
@@ -129,7 +129,7 @@ public struct WebChatConversation: Sendable {
 
     /// Appends `visitor.typing` to the ticket of the visitor's latest message, if any.
     public func typing(on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT ticket_id FROM messages
             WHERE channel_account_id = \(account.id) AND direction = 'inbound'
               AND starts_with(provider_message_id, \(providerPrefix))

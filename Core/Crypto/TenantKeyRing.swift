@@ -28,7 +28,7 @@ public final class TenantKeyRing: Sendable {
     private func loadOrCreate(_ tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws -> TenantDataKey {
         if let existing = try await load(tenant, on: connection, logger: logger) { return existing }
         let fresh = TenantDataKey(tenant: tenant, version: 1, bytes: SecureRandom.bytes(AEAD.keyLength))
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO tenant_data_keys (tenant_id, version, master_key_id, wrapped_key)
             VALUES (\(tenant.rawValue), \(fresh.version), \(masterKey.id), \(PostgresByteArray(masterKey.wrap(fresh))))
             ON CONFLICT (tenant_id, version) DO NOTHING
@@ -41,7 +41,7 @@ public final class TenantKeyRing: Sendable {
     }
 
     private func load(_ tenant: TenantID, on connection: PostgresConnection, logger: Logger) async throws -> TenantDataKey? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT version, master_key_id, wrapped_key
             FROM tenant_data_keys
             WHERE tenant_id = \(tenant.rawValue)
@@ -63,7 +63,7 @@ public final class TenantKeyRing: Sendable {
     public func rewrapAll(platform: Database, tenant only: TenantID? = nil) async throws -> Int {
         let logger = platform.logger
         return try await platform.withTransaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT tenant_id, version, master_key_id, wrapped_key
                 FROM tenant_data_keys
                 WHERE master_key_id <> \(masterKey.id)
@@ -77,7 +77,7 @@ public final class TenantKeyRing: Sendable {
             for (tenant, version, keyID, wrapped) in pending {
                 guard let old = previousKeys.first(where: { $0.id == keyID }) else { throw KeyRingError.unknownMasterKey(keyID) }
                 let key = try old.unwrap(wrapped, tenant: TenantID(tenant), version: version)
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     UPDATE tenant_data_keys
                     SET master_key_id = \(masterKey.id), wrapped_key = \(PostgresByteArray(masterKey.wrap(key))), rewrapped_at = now()
                     WHERE tenant_id = \(tenant) AND version = \(version) AND master_key_id = \(keyID)

@@ -64,7 +64,7 @@ public struct Database: Sendable {
     ) async throws -> Result {
         let logger = self.logger
         return try await withOpenConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.checkedQuery("BEGIN", logger: logger)
             let value: Result
             do {
                 value = try await body(connection)
@@ -73,7 +73,7 @@ public struct Database: Sendable {
                 // would never answer a statement written to the closed channel.
                 if !ConnectionLost.isLost(error, on: connection) {
                     do {
-                        try await connection.query("ROLLBACK", logger: logger)
+                        try await connection.checkedQuery("ROLLBACK", logger: logger)
                     } catch {
                         // The connection is in an unknown state: close it so the pool does not hand it out again.
                         try? await connection.close()
@@ -82,7 +82,7 @@ public struct Database: Sendable {
                 throw error
             }
             try ConnectionLost.check(connection, before: "COMMIT")
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.checkedQuery("COMMIT", logger: logger)
             return value
         }
     }

@@ -25,8 +25,8 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-            try await connection.query("""
+            try await connection.checkedQuery("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            try await connection.checkedQuery("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version     integer PRIMARY KEY,
                     name        text NOT NULL,
@@ -35,7 +35,7 @@ public struct Migrator: Sendable {
                 )
                 """, logger: logger)
             var applied: [Int: String] = [:]
-            let rows = try await connection.query("SELECT version, checksum FROM schema_migrations", logger: logger)
+            let rows = try await connection.checkedQuery("SELECT version, checksum FROM schema_migrations", logger: logger)
             for try await (version, checksum) in rows.decode((Int, String).self) {
                 applied[version] = checksum
             }
@@ -51,9 +51,9 @@ public struct Migrator: Sendable {
                 for statement in SQLScript.statements(migration.sql) {
                     // Migration files are part of the build, never user input: they are the one place where SQL
                     // text is run without binds.
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.checkedQuery(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """, logger: logger)
@@ -66,11 +66,11 @@ public struct Migrator: Sendable {
     /// The highest applied version, or 0 on an empty database.
     public static func currentVersion(of database: Database) async throws -> Int {
         try await database.withConnection { connection in
-            let exists = try await connection.query(
+            let exists = try await connection.checkedQuery(
                 "SELECT to_regclass('public.schema_migrations') IS NOT NULL", logger: database.logger
             )
             for try await present in exists.decode(Bool.self) where !present { return 0 }
-            let rows = try await connection.query(
+            let rows = try await connection.checkedQuery(
                 "SELECT coalesce(max(version), 0) FROM schema_migrations", logger: database.logger
             )
             for try await version in rows.decode(Int.self) { return version }

@@ -38,7 +38,7 @@ public struct ConsumerGroupAdmin: Sendable {
     /// Every group with its lag.
     public func groups() async throws -> [GroupStatus] {
         try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT o.group_name,
                        sum(p.head - o.position)::bigint,
                        coalesce(extract(epoch FROM now() - min(
@@ -68,20 +68,20 @@ public struct ConsumerGroupAdmin: Sendable {
             let rows: PostgresRowSequence
             switch target {
             case .beginning:
-                rows = try await connection.query("""
+                rows = try await connection.checkedQuery("""
                     UPDATE event_consumer_offsets SET position = 0, updated_at = now()
                     WHERE group_name = \(group)
                     RETURNING partition
                     """, logger: database.logger)
             case .end:
-                rows = try await connection.query("""
+                rows = try await connection.checkedQuery("""
                     UPDATE event_consumer_offsets o SET position = p.head, updated_at = now()
                     FROM event_partitions p
                     WHERE o.group_name = \(group) AND p.partition = o.partition
                     RETURNING o.partition
                     """, logger: database.logger)
             case .time(let date):
-                rows = try await connection.query("""
+                rows = try await connection.checkedQuery("""
                     UPDATE event_consumer_offsets o
                     SET position = coalesce((SELECT max(e.position) FROM events e
                                              WHERE e.partition = o.partition AND e.recorded_at < \(date)), 0),

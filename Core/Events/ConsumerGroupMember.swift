@@ -33,7 +33,7 @@ public struct ConsumerGroupMember: Sendable {
     public func join() async throws {
         let group = self.group
         try await database.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO event_consumer_offsets (group_name, partition)
                 SELECT \(group), partition FROM event_partitions
                 ON CONFLICT DO NOTHING
@@ -47,16 +47,16 @@ public struct ConsumerGroupMember: Sendable {
         let (group, member, seconds) = (self.group, self.member, leaseSeconds)
         let logger = database.logger
         return try await database.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO event_consumer_members (group_name, member, last_seen)
                 VALUES (\(group), \(member), now())
                 ON CONFLICT (group_name, member) DO UPDATE SET last_seen = now()
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 DELETE FROM event_consumer_members
                 WHERE group_name = \(group) AND last_seen < now() - make_interval(secs => \(seconds * 3))
                 """, logger: logger)
-            let shareRows = try await connection.query("""
+            let shareRows = try await connection.checkedQuery("""
                 SELECT ceil((SELECT count(*) FROM event_partitions)::numeric
                             / greatest(1, (SELECT count(*) FROM event_consumer_members
                                            WHERE group_name = \(group)
@@ -65,7 +65,7 @@ public struct ConsumerGroupMember: Sendable {
             var share = 1
             for try await value in shareRows.decode(Int.self) { share = value }
             // Give back what exceeds the share (highest partitions first), renew the rest.
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE event_consumer_offsets
                 SET owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE group_name = \(group) AND owner = \(member)
@@ -74,12 +74,12 @@ public struct ConsumerGroupMember: Sendable {
                                         ORDER BY partition
                                         LIMIT \(share))
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE event_consumer_offsets
                 SET lease_expires_at = now() + make_interval(secs => \(seconds)), updated_at = now()
                 WHERE group_name = \(group) AND owner = \(member)
                 """, logger: logger)
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH owned AS (
                     SELECT count(*) AS n FROM event_consumer_offsets WHERE group_name = \(group) AND owner = \(member)
                 ), free AS (
@@ -98,7 +98,7 @@ public struct ConsumerGroupMember: Sendable {
                 RETURNING o.partition
                 """, logger: logger)
             for try await _ in rows.decode(Int.self) {}
-            let mine = try await connection.query("""
+            let mine = try await connection.checkedQuery("""
                 SELECT partition FROM event_consumer_offsets
                 WHERE group_name = \(group) AND owner = \(member)
                 ORDER BY partition
@@ -114,7 +114,7 @@ public struct ConsumerGroupMember: Sendable {
     public func nextBatch(partition: Int) async throws -> [RecordedEvent]? {
         let (group, member) = (self.group, self.member)
         let offset = try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT position FROM event_consumer_offsets
                 WHERE group_name = \(group) AND partition = \(partition) AND owner = \(member)
                   AND lease_expires_at > now()
@@ -133,7 +133,7 @@ public struct ConsumerGroupMember: Sendable {
     public func commit(partition: Int, position: Int64) async throws -> Bool {
         let (group, member) = (self.group, self.member)
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE event_consumer_offsets
                 SET position = \(position), updated_at = now()
                 WHERE group_name = \(group) AND partition = \(partition) AND owner = \(member)
@@ -149,11 +149,11 @@ public struct ConsumerGroupMember: Sendable {
     public func leave() async throws {
         let (group, member) = (self.group, self.member)
         try await database.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE event_consumer_offsets SET owner = NULL, lease_expires_at = NULL, updated_at = now()
                 WHERE group_name = \(group) AND owner = \(member)
                 """, logger: database.logger)
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 DELETE FROM event_consumer_members WHERE group_name = \(group) AND member = \(member)
                 """, logger: database.logger)
         }

@@ -24,7 +24,7 @@ extension EventStore {
         _ partition: Int, tenant: TenantID, after: Int64, through: Int64, limit: Int, database: Database
     ) async throws -> [RecordedEvent] {
         try await database.withTenantTransaction(tenant) { connection in
-            try await EventRows.read(connection.query("""
+            try await EventRows.read(connection.checkedQuery("""
                 SELECT \(unescaped: EventRows.columns)
                 FROM events
                 WHERE tenant_id = \(tenant.rawValue) AND partition = \(partition)

@@ -27,7 +27,7 @@ extension EventStore {
         return try await database.withTenantTransaction(tenant) { connection in
             // Up to `limit` rows past the cursor from each partition (an index range scan each), numbered within
             // their partition; the page is the lowest numbers first.
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT e.tenant_id, e.stream, e.version, e.partition, e.position, e.type, e.data::text, e.metadata::text,
                        e.recorded_at,
                        NOT \(filtered) OR e.type = ANY(\(exact)::text[])

@@ -66,7 +66,7 @@ public enum EventStore {
         }
         guard appended.count == count else {
             // Give the positions back, so the partition stays gap-free even if the caller commits anyway.
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE event_partitions SET head = head - \(count) WHERE partition = \(partition)
                 """, logger: logger)
             let actual = try await currentVersion(of: stream, tenant: tenant, on: connection, logger: logger)
@@ -80,7 +80,7 @@ public enum EventStore {
     public static func currentVersion(
         of stream: String, tenant: TenantID, on connection: PostgresConnection, logger: Logger
     ) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT coalesce(max(version), 0) FROM events WHERE tenant_id = \(tenant.rawValue) AND stream = \(stream)
             """, logger: logger)
         for try await version in rows.decode(Int.self) { return version }
@@ -92,7 +92,7 @@ public enum EventStore {
         _ stream: String, tenant: TenantID, fromVersion: Int = 1, limit: Int = 1000, database: Database
     ) async throws -> [RecordedEvent] {
         try await database.withTenantTransaction(tenant) { connection in
-            try await EventRows.read(connection.query("""
+            try await EventRows.read(connection.checkedQuery("""
                 SELECT \(unescaped: EventRows.columns)
                 FROM events
                 WHERE tenant_id = \(tenant.rawValue) AND stream = \(stream) AND version >= \(fromVersion)
@@ -107,7 +107,7 @@ public enum EventStore {
         _ partition: Int, after position: Int64, limit: Int, database: Database
     ) async throws -> [RecordedEvent] {
         try await database.withConnection { connection in
-            try await EventRows.read(connection.query("""
+            try await EventRows.read(connection.checkedQuery("""
                 SELECT \(unescaped: EventRows.columns)
                 FROM events
                 WHERE partition = \(partition) AND position > \(position)
@@ -120,7 +120,7 @@ public enum EventStore {
     /// The number of partitions and each one's head position.
     public static func heads(database: Database) async throws -> [Int: Int64] {
         try await database.withConnection { connection in
-            let rows = try await connection.query("SELECT partition, head FROM event_partitions", logger: database.logger)
+            let rows = try await connection.checkedQuery("SELECT partition, head FROM event_partitions", logger: database.logger)
             var heads: [Int: Int64] = [:]
             for try await (partition, head) in rows.decode((Int, Int64).self) { heads[partition] = head }
             return heads

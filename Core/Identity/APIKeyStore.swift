@@ -34,7 +34,7 @@ public struct APIKeyStore: Sendable {
         if let expiresAt, expiresAt <= Date() { throw IdentityError.invalid("the expiry must be in the future") }
         let prefix = Base32.encode(SecureRandom.bytes(5)).lowercased()
         let key = "glv_\(prefix)_\(SecureRandom.token())"
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, scopes, created_by, expires_at)
             VALUES (\(tenant.rawValue), \(name), \(prefix), \(PostgresByteArray(Hashing.sha256(key))),
                     \(scopes.sorted().map(\.rawValue)), \(createdBy?.rawValue), \(expiresAt))
@@ -48,7 +48,7 @@ public struct APIKeyStore: Sendable {
     public func authenticate(_ key: String, on connection: PostgresConnection, logger: Logger) async throws -> Principal? {
         let parts = key.split(separator: "_", maxSplits: 2)
         guard parts.count == 3, parts[0] == "glv", key.utf8.count <= 128 else { return nil }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE api_keys
             SET last_used_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND prefix = \(String(parts[1]))
@@ -68,7 +68,7 @@ public struct APIKeyStore: Sendable {
 
     /// Every key, newest first.
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [APIKey] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at
             FROM api_keys
             WHERE tenant_id = \(tenant.rawValue)
@@ -84,7 +84,7 @@ public struct APIKeyStore: Sendable {
     /// Revokes a key; returns whether a live key was revoked.
     @discardableResult
     public func revoke(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE api_keys
             SET revoked_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id) AND revoked_at IS NULL

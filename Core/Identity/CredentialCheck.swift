@@ -13,13 +13,13 @@ public enum CredentialCheck {
             let rows: PostgresRowSequence
             switch principal.credential {
             case .session(let id, _, _):
-                rows = try await connection.query("""
+                rows = try await connection.checkedQuery("""
                     SELECT count(*)::int FROM sessions s JOIN users u ON u.id = s.user_id
                     WHERE s.id = \(id.rawValue) AND s.revoked_at IS NULL AND s.absolute_expires_at > now() AND u.status = 'active'
                     """, logger: logger)
             case .apiKey(let id):
                 guard let key = UUID(uuidString: id) else { return false }
-                rows = try await connection.query("""
+                rows = try await connection.checkedQuery("""
                     SELECT count(*)::int FROM api_keys
                     WHERE id = \(key) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
                     """, logger: logger)

@@ -29,7 +29,7 @@ public struct LoginThrottle: Sendable {
 
     /// Seconds until the longest current lock of `subjects` ends, or `nil` when none is locked.
     public func lockedFor(tenant: TenantID, subjects: [String], on connection: PostgresConnection, logger: Logger) async throws -> Int? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT ceil(extract(epoch FROM max(locked_until) - now()))::integer
             FROM login_throttle
             WHERE tenant_id = \(tenant.rawValue) AND subject = ANY(\(subjects)) AND locked_until > now()
@@ -42,7 +42,7 @@ public struct LoginThrottle: Sendable {
     public func recordFailure(tenant: TenantID, subjects: [String], on connection: PostgresConnection, logger: Logger) async throws {
         for subject in subjects {
             let allowance = subject.hasPrefix("address:") ? maximumFailures * 4 : maximumFailures
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO login_throttle AS t (tenant_id, subject, failures, window_started, locked_until)
                 VALUES (\(tenant.rawValue), \(subject), 1, now(),
                         CASE WHEN 1 >= \(allowance) THEN now() + make_interval(secs => \(Double(lockSeconds))) END)
@@ -59,7 +59,7 @@ public struct LoginThrottle: Sendable {
 
     /// Forgets the failures of an account after a successful sign-in.
     public func recordSuccess(tenant: TenantID, email: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM login_throttle
             WHERE tenant_id = \(tenant.rawValue) AND subject = ANY(\(Self.subjects(email: email, clientAddress: nil)))
             """, logger: logger)

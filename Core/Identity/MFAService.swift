@@ -32,7 +32,7 @@ public struct MFAService: Sendable {
 
     /// Starts (or restarts) TOTP enrolment; an earlier unconfirmed factor is discarded.
     public func beginEnrolment(user: UserID, account: String, issuer: String, on connection: PostgresConnection, logger: Logger) async throws -> Enrolment {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM mfa_factors
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND confirmed_at IS NULL
             """, logger: logger)
@@ -40,7 +40,7 @@ public struct MFAService: Sendable {
         let totp = TOTP(secret: TOTP.generateSecret())
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         let sealed = cipher.seal(totp.secret, context: context(id))
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO mfa_factors (tenant_id, id, user_id, kind, secret_sealed)
             VALUES (\(tenant.rawValue), \(id), \(user.rawValue), 'totp', \(PostgresByteArray(sealed)))
             """, logger: logger)
@@ -49,7 +49,7 @@ public struct MFAService: Sendable {
 
     /// Confirms the pending factor with a code from the app; replaces any earlier factor; returns fresh recovery codes.
     public func confirmEnrolment(user: UserID, code: String, now: Date = Date(), on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, secret_sealed
             FROM mfa_factors
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND confirmed_at IS NULL
@@ -63,11 +63,11 @@ public struct MFAService: Sendable {
         guard let step = totp.matchingStep(for: code, at: Int64(now.timeIntervalSince1970), window: Self.window) else {
             throw IdentityError.invalid("That code is not correct. Check the time on your phone and try the current code.")
         }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM mfa_factors
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND id <> \(factorID)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE mfa_factors
             SET confirmed_at = now(), last_used_step = \(step)
             WHERE tenant_id = \(tenant.rawValue) AND id = \(factorID)
@@ -77,7 +77,7 @@ public struct MFAService: Sendable {
 
     /// Replaces the user's recovery codes with ten new ones, returned once; stored as keyed BLAKE2b hashes.
     public func issueRecoveryCodes(user: UserID, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM mfa_recovery_codes
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue)
             """, logger: logger)
@@ -87,7 +87,7 @@ public struct MFAService: Sendable {
             let raw = Base32.encode(SecureRandom.bytes(10)).lowercased()
             let code = "\(raw.prefix(8))-\(raw.dropFirst(8))"
             codes.append(code)
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO mfa_recovery_codes (tenant_id, user_id, code_hash)
                 VALUES (\(tenant.rawValue), \(user.rawValue), \(PostgresByteArray(recoveryHash(code, cipher: cipher))))
                 """, logger: logger)
@@ -102,7 +102,7 @@ public struct MFAService: Sendable {
             return try await verifyTOTP(user: user, code: trimmed, now: now, on: connection, logger: logger)
         }
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE mfa_recovery_codes
             SET used_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue)
@@ -114,7 +114,7 @@ public struct MFAService: Sendable {
     }
 
     private func verifyTOTP(user: UserID, code: String, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, secret_sealed
             FROM mfa_factors
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND kind = 'totp' AND confirmed_at IS NOT NULL
@@ -125,7 +125,7 @@ public struct MFAService: Sendable {
             let totp = try await totp(id, sealed: sealed, on: connection, logger: logger)
             guard let step = totp.matchingStep(for: code, at: Int64(now.timeIntervalSince1970), window: Self.window) else { continue }
             // A step is accepted once: the update succeeds only for a step later than the last one used.
-            let accepted = try await connection.query("""
+            let accepted = try await connection.checkedQuery("""
                 UPDATE mfa_factors
                 SET last_used_step = \(step)
                 WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
@@ -139,11 +139,11 @@ public struct MFAService: Sendable {
 
     /// Removes every factor and recovery code of the user (admin reset).
     public func reset(user: UserID, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM mfa_factors
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue)
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             DELETE FROM mfa_recovery_codes
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue)
             """, logger: logger)

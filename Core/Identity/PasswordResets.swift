@@ -17,12 +17,12 @@ public struct PasswordResets: Sendable {
     /// Issues a token for `user`; earlier unused tokens of the user stop working.
     public func issue(for user: UserID, on connection: PostgresConnection, logger: Logger) async throws -> String {
         let token = SecureRandom.token()
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE password_reset_tokens
             SET used_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND used_at IS NULL
             """, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO password_reset_tokens (tenant_id, token_hash, user_id, expires_at)
             VALUES (\(tenant.rawValue), \(PostgresByteArray(Hashing.sha256(token))), \(user.rawValue),
                     now() + make_interval(secs => \(Double(Self.lifetimeSeconds))))
@@ -32,7 +32,7 @@ public struct PasswordResets: Sendable {
 
     /// Consumes a token, returning its user; `nil` when it is unknown, used or expired.
     public func redeem(_ token: String, on connection: PostgresConnection, logger: Logger) async throws -> UserID? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE password_reset_tokens
             SET used_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND token_hash = \(PostgresByteArray(Hashing.sha256(token)))

@@ -45,7 +45,7 @@ public struct PlatformOperators: Sendable {
         let nonce = SecureRandom.bytes(AEAD.nonceLength)
         let sealed = nonce + AEAD.seal(totp.secret, key: sealingKey, nonce: nonce, additionalData: Self.context(id))
         let rows = try await platform.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO platform_operators (id, email, display_name, password_hash, totp_sealed)
                 VALUES (\(id), \(email), \(name), \(hash), \(PostgresByteArray(sealed)))
                 ON CONFLICT (email) DO NOTHING
@@ -61,7 +61,7 @@ public struct PlatformOperators: Sendable {
         let email = User.normaliseEmail(rawEmail) ?? rawEmail.lowercased()
         let logger = platform.logger
         let found = try await platform.withTransaction { connection -> (UUID, String, [UInt8], Int?)? in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT id, password_hash, totp_sealed, ceil(extract(epoch FROM locked_until - now()))::integer
                 FROM platform_operators
                 WHERE email = \(email) AND disabled_at IS NULL
@@ -79,14 +79,14 @@ public struct PlatformOperators: Sendable {
         }
         let token = SecureRandom.token()
         let accepted = try await platform.withTransaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE platform_operators
                 SET totp_last_step = \(step), failures = 0, locked_until = NULL
                 WHERE id = \(id) AND (totp_last_step IS NULL OR totp_last_step < \(step))
                 RETURNING id
                 """, logger: logger).collect()
             guard !rows.isEmpty else { return false }
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO platform_sessions (token_hash, operator_id, csrf_token, idle_expires_at, absolute_expires_at)
                 VALUES (\(PostgresByteArray(Hashing.sha256(token))), \(id), \(SecureRandom.token()),
                         now() + make_interval(secs => \(Double(idleSeconds))), now() + make_interval(secs => \(Double(absoluteSeconds))))
@@ -103,7 +103,7 @@ public struct PlatformOperators: Sendable {
     /// The operator and CSRF token behind a session token, extending its idle expiry.
     public func authenticate(token: String) async throws -> (Operator, csrf: String)? {
         try await platform.withTransaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH touched AS (
                     UPDATE platform_sessions
                     SET idle_expires_at = least(now() + make_interval(secs => \(Double(idleSeconds))), absolute_expires_at)
@@ -126,7 +126,7 @@ public struct PlatformOperators: Sendable {
     /// Ends a session.
     public func signOut(token: String) async throws {
         try await platform.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE platform_sessions
                 SET revoked_at = now()
                 WHERE token_hash = \(PostgresByteArray(Hashing.sha256(token)))
@@ -136,7 +136,7 @@ public struct PlatformOperators: Sendable {
 
     private func recordFailure(_ id: UUID) async throws {
         try await platform.withTransaction { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE platform_operators
                 SET failures = failures + 1,
                     locked_until = CASE WHEN failures + 1 >= \(Self.maximumFailures) THEN now() + make_interval(secs => \(Double(lockSeconds))) ELSE locked_until END

@@ -14,7 +14,7 @@ public struct RoleRepository: Sendable {
 
     /// Every role, built-in first.
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [Role] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT key, name, built_in, permissions, data_scope, mfa_required
             FROM roles
             WHERE tenant_id = \(tenant.rawValue)
@@ -37,7 +37,7 @@ public struct RoleRepository: Sendable {
         let name = role.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw IdentityError.invalid("a role name of 1 to 100 characters is required") }
         if Role.builtInPermissions(role.key) != nil {
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE roles
                 SET mfa_required = \(role.mfaRequired), updated_at = now()
                 WHERE tenant_id = \(tenant.rawValue) AND key = \(role.key)
@@ -47,7 +47,7 @@ public struct RoleRepository: Sendable {
             throw IdentityError.notFound("no such role")
         }
         let permissions = role.permissions.sorted().map(\.rawValue)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO roles (tenant_id, key, name, built_in, permissions, data_scope, mfa_required)
             VALUES (\(tenant.rawValue), \(role.key), \(name), false, \(permissions), \(role.dataScope.rawValue), \(role.mfaRequired))
             ON CONFLICT (tenant_id, key) DO UPDATE

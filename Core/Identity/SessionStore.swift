@@ -13,7 +13,7 @@ public struct SessionStore: Sendable {
         clientAddress: String?, userAgent: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> (token: String, id: SessionID) {
         let token = SecureRandom.token()
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO sessions (tenant_id, user_id, token_hash, csrf_token, stage, idle_timeout, idle_expires_at,
                                   absolute_expires_at, client_address, user_agent)
             VALUES (\(tenant.rawValue), \(user.rawValue), \(PostgresByteArray(Hashing.sha256(token))), \(SecureRandom.token()),
@@ -30,7 +30,7 @@ public struct SessionStore: Sendable {
     /// expired, or its user is no longer active. One statement.
     public func authenticate(tenant: TenantID, token: String, on connection: PostgresConnection, logger: Logger) async throws -> Principal? {
         guard !token.isEmpty, token.utf8.count <= 128 else { return nil }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             WITH touched AS (
                 UPDATE sessions
                 SET last_seen_at = now(), idle_expires_at = least(now() + idle_timeout, absolute_expires_at)
@@ -62,7 +62,7 @@ public struct SessionStore: Sendable {
     /// Completes sign-in after the second factor: a new token (the pre-MFA one stops working) and stage `active`.
     public func promote(tenant: TenantID, session: SessionID, on connection: PostgresConnection, logger: Logger) async throws -> String {
         let token = SecureRandom.token()
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE sessions
             SET token_hash = \(PostgresByteArray(Hashing.sha256(token))), csrf_token = \(SecureRandom.token()), stage = 'active'
             WHERE tenant_id = \(tenant.rawValue) AND id = \(session.rawValue) AND revoked_at IS NULL
@@ -74,7 +74,7 @@ public struct SessionStore: Sendable {
 
     /// The user's live sessions, newest first.
     public func list(tenant: TenantID, user: UserID, on connection: PostgresConnection, logger: Logger) async throws -> [Session] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, stage, created_at, last_seen_at, absolute_expires_at, client_address, user_agent
             FROM sessions
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue)
@@ -92,7 +92,7 @@ public struct SessionStore: Sendable {
     /// Revokes one of the user's sessions; returns whether it existed.
     @discardableResult
     public func revoke(tenant: TenantID, user: UserID, session: SessionID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE sessions
             SET revoked_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND id = \(session.rawValue) AND revoked_at IS NULL
@@ -105,7 +105,7 @@ public struct SessionStore: Sendable {
     /// Revokes all of the user's live sessions except `keeping`; returns how many ended.
     @discardableResult
     public func revokeAll(tenant: TenantID, user: UserID, keeping: SessionID? = nil, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE sessions
             SET revoked_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND user_id = \(user.rawValue) AND revoked_at IS NULL

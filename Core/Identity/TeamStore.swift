@@ -25,7 +25,7 @@ public struct TeamStore: Sendable {
     }
 
     private func select(key: String?, on connection: PostgresConnection, logger: Logger) async throws -> [Team] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT t.key, t.name, t.description,
                    coalesce(array_agg(u.id ORDER BY u.email) FILTER (WHERE u.id IS NOT NULL), '{}')
             FROM teams t
@@ -50,7 +50,7 @@ public struct TeamStore: Sendable {
         }
         if let problem = Team.problem(name: team.name, description: team.description) { throw IdentityError.invalid(problem) }
         let name = team.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO teams (tenant_id, key, name, description)
             VALUES (\(tenant.rawValue), \(team.key), \(name), \(team.description))
             ON CONFLICT (tenant_id, key) DO NOTHING
@@ -66,7 +66,7 @@ public struct TeamStore: Sendable {
         let newName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? current.name
         let newDescription = description ?? current.description
         if let problem = Team.problem(name: newName, description: newDescription) { throw IdentityError.invalid(problem) }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE teams SET name = \(newName), description = \(newDescription), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND key = \(key)
             """, logger: logger)
@@ -78,24 +78,24 @@ public struct TeamStore: Sendable {
     /// keep the key as history. Returns `false` when there is no such team.
     public func delete(_ key: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         // The row lock makes a concurrent ticket change to this team (which takes a share lock) wait or fail.
-        let locked = try await connection.query("""
+        let locked = try await connection.checkedQuery("""
             SELECT key FROM teams WHERE tenant_id = \(tenant.rawValue) AND key = \(key) FOR UPDATE
             """, logger: logger)
         var exists = false
         for try await _ in locked.decode(String.self) { exists = true }
         guard exists else { return false }
-        let open = try await connection.query("""
+        let open = try await connection.checkedQuery("""
             SELECT count(*)::int FROM tickets
             WHERE tenant_id = \(tenant.rawValue) AND team = \(key) AND status IN ('open', 'pending', 'snoozed')
             """, logger: logger)
         for try await count in open.decode(Int.self) where count > 0 {
             throw IdentityError.conflict("the team \(key) still has \(count) unresolved ticket\(count == 1 ? "" : "s"); move them to another team first")
         }
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE users SET teams = array_remove(teams, \(key)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND \(key) = ANY(teams)
             """, logger: logger)
-        try await connection.query("DELETE FROM teams WHERE tenant_id = \(tenant.rawValue) AND key = \(key)", logger: logger)
+        try await connection.checkedQuery("DELETE FROM teams WHERE tenant_id = \(tenant.rawValue) AND key = \(key)", logger: logger)
         return true
     }
 
@@ -106,12 +106,12 @@ public struct TeamStore: Sendable {
         try await lock(key, on: connection, logger: logger)
         let ids = Array(Set(users.map(\.rawValue)))
         try await requireUsers(ids, on: connection, logger: logger)
-        let added = try await count(try await connection.query("""
+        let added = try await count(try await connection.checkedQuery("""
             UPDATE users SET teams = array_append(teams, \(key)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = ANY(\(ids)::uuid[]) AND NOT \(key) = ANY(teams)
             RETURNING id
             """, logger: logger))
-        let removed = try await count(try await connection.query("""
+        let removed = try await count(try await connection.checkedQuery("""
             UPDATE users SET teams = array_remove(teams, \(key)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND \(key) = ANY(teams) AND NOT id = ANY(\(ids)::uuid[])
             RETURNING id
@@ -123,7 +123,7 @@ public struct TeamStore: Sendable {
     public func addMember(_ key: String, user: UserID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await lock(key, on: connection, logger: logger)
         try await requireUsers([user.rawValue], on: connection, logger: logger)
-        return try await count(try await connection.query("""
+        return try await count(try await connection.checkedQuery("""
             UPDATE users SET teams = array_append(teams, \(key)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(user.rawValue) AND NOT \(key) = ANY(teams)
             RETURNING id
@@ -133,7 +133,7 @@ public struct TeamStore: Sendable {
     /// Takes `user` out of the team; `false` when they were not in it.
     public func removeMember(_ key: String, user: UserID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         try await lock(key, on: connection, logger: logger)
-        return try await count(try await connection.query("""
+        return try await count(try await connection.checkedQuery("""
             UPDATE users SET teams = array_remove(teams, \(key)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(user.rawValue) AND \(key) = ANY(teams)
             RETURNING id
@@ -144,7 +144,7 @@ public struct TeamStore: Sendable {
     /// so a team cannot be deleted under a write that names it.
     public func missing(_ keys: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         guard !keys.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT key FROM teams WHERE tenant_id = \(tenant.rawValue) AND key = ANY(\(keys)::text[]) FOR SHARE
             """, logger: logger)
         var found: Set<String> = []
@@ -158,7 +158,7 @@ public struct TeamStore: Sendable {
 
     private func requireUsers(_ ids: [UUID], on connection: PostgresConnection, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT count(*)::int FROM users WHERE tenant_id = \(tenant.rawValue) AND id = ANY(\(ids)::uuid[])
             """, logger: logger)
         for try await found in rows.decode(Int.self) where found != ids.count {

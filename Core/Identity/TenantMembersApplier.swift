@@ -58,7 +58,7 @@ public struct TenantMembersApplier: Sendable {
         var created: [CreatedLogin] = []
         for definition in prepared.definitions {
             guard let tenant = tenantIDs[definition.slug] else { throw IdentityError.notFound("tenant \(definition.slug) does not exist") }
-            try await connection.query("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
+            try await connection.checkedQuery("SELECT glavito_bind_tenant(\(tenant.rawValue))", logger: logger)
             for team in definition.teams {
                 try await applyTeam(team, tenant: tenant, on: connection)
             }
@@ -87,7 +87,7 @@ public struct TenantMembersApplier: Sendable {
     /// Creates the team, or brings its name and description in line; audited when something changed.
     private func applyTeam(_ team: TenantTeamDefinition, tenant: TenantID, on connection: PostgresConnection) async throws {
         let logger = identity.database.logger
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO teams (tenant_id, key, name, description)
             VALUES (\(tenant.rawValue), \(team.key), \(team.name), \(team.description))
             ON CONFLICT (tenant_id, key) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, updated_at = now()

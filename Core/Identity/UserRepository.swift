@@ -25,7 +25,7 @@ public struct UserRepository: Sendable {
         if let unknown = try await TeamStore(tenant: tenant).missing(teams, on: connection, logger: logger).first {
             throw IdentityError.invalid("there is no team '\(unknown)' in this workspace")
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO users (tenant_id, email, display_name, password_hash, role_key, status, teams, password_changed_at)
             VALUES (\(tenant.rawValue), \(email), \(name), \(passwordHash), \(roleKey), \(status.rawValue), \(teams),
                     CASE WHEN \(passwordHash)::text IS NULL THEN NULL ELSE now() END)
@@ -68,7 +68,7 @@ public struct UserRepository: Sendable {
             ORDER BY u.email
             """, binds: bindings)
         var users: [User] = []
-        for try await (id, email, name, role, status, teams, mfa) in try await connection.query(query, logger: logger)
+        for try await (id, email, name, role, status, teams, mfa) in try await connection.checkedQuery(query, logger: logger)
             .decode((UUID, String, String, String, String, [String], Bool).self) {
             users.append(User(id: UserID(id), email: email, displayName: name, roleKey: role,
                               status: User.Status(rawValue: status) ?? .deactivated, teams: teams, mfaEnrolled: mfa))
@@ -79,7 +79,7 @@ public struct UserRepository: Sendable {
     /// Sets a user's role; returns the previous role key.
     public func setRole(_ user: UserID, to roleKey: String, on connection: PostgresConnection, logger: Logger) async throws -> String {
         guard try await roleExists(roleKey, on: connection, logger: logger) else { throw IdentityError.invalid("there is no role '\(roleKey)'") }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE users u
             SET role_key = \(roleKey), updated_at = now()
             FROM users old
@@ -93,7 +93,7 @@ public struct UserRepository: Sendable {
 
     /// Sets a user's status.
     public func setStatus(_ user: UserID, to status: User.Status, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE users
             SET status = \(status.rawValue), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(user.rawValue)
@@ -105,7 +105,7 @@ public struct UserRepository: Sendable {
 
     /// Stores a new password hash (and activates an invited user).
     public func setPasswordHash(_ user: UserID, hash: String, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE users
             SET password_hash = \(hash), password_changed_at = now(), updated_at = now(),
                 status = CASE WHEN status = 'invited' THEN 'active' ELSE status END
@@ -119,7 +119,7 @@ public struct UserRepository: Sendable {
     /// The stored password hash of an active user, with the facts login needs.
     public func credentials(email: String, on connection: PostgresConnection, logger: Logger) async throws
         -> (id: UserID, hash: String?, mfaEnrolled: Bool, mfaRequired: Bool)? {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT u.id, u.password_hash, r.mfa_required,
                    EXISTS (SELECT 1 FROM mfa_factors f WHERE f.tenant_id = u.tenant_id AND f.user_id = u.id AND f.confirmed_at IS NOT NULL)
             FROM users u
@@ -133,7 +133,7 @@ public struct UserRepository: Sendable {
     }
 
     private func roleExists(_ key: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT 1
             FROM roles
             WHERE tenant_id = \(tenant.rawValue) AND key = \(key)

@@ -50,7 +50,7 @@ struct EmailComposer: Sendable {
         for attachment in request.attachments ?? [] {
             guard let key = attachment.storageKey else { throw ConversationError.invalid("attachments must be stored before the reply") }
             let attachmentID = UUID()
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO attachments (tenant_id, id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key)
                 VALUES (\(tenant.rawValue), \(attachmentID), \(id), \(EmailIngestor.kind(attachment.contentType)), 'stored', \(attachment.contentType),
                         \(attachment.filename), \(attachment.size ?? 0), \(attachment.sha256), \(key))
@@ -80,7 +80,7 @@ struct EmailComposer: Sendable {
     /// the contact.
     func recipient(contact: UUID, account: ChannelAccount, on connection: PostgresConnection, logger: Logger) async throws -> ContactIdentity {
         let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT identity_id FROM channel_windows WHERE channel_account_id = \(account.id) AND contact_id = \(contact)
             ORDER BY last_inbound_at DESC LIMIT 1
             """, logger: logger)

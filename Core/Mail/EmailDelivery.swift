@@ -41,7 +41,7 @@ public struct EmailDelivery: Sendable {
 
     /// Looks at the message and decides; `defaultRelay` serves channels without their own relay.
     public func prepare(_ id: UUID, defaultRelay: SMTPRelay?, on connection: PostgresConnection, logger: Logger) async throws -> Preparation {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT delivery_status, send_started_at IS NOT NULL, content::text, coalesce(text, ''), channel_account_id, ticket_id
             FROM messages WHERE id = \(id) AND direction = 'outbound' AND channel = 'email'
             FOR UPDATE
@@ -78,7 +78,7 @@ public struct EmailDelivery: Sendable {
                                   attachments: logo.map { [$0] } ?? [], extraHeaders: extra)
         let recipients = (content.to + content.cc + (content.bcc ?? [])).map(\.address)
         var files: [(filename: String, contentType: String, storageKey: String)] = []
-        let fileRows = try await connection.query("""
+        let fileRows = try await connection.checkedQuery("""
             SELECT coalesce(filename, 'attachment'), coalesce(mime_type, 'application/octet-stream'), storage_key FROM attachments
             WHERE message_id = \(id) AND state = 'stored' AND storage_key IS NOT NULL AND derived_from IS NULL ORDER BY created_at, id
             """, logger: logger)
@@ -90,7 +90,7 @@ public struct EmailDelivery: Sendable {
     /// The Message-IDs of the ticket's other emails, oldest first (References: the first and the last 19), and the
     /// one this message answers (the customer's latest).
     func threadIDs(ticket: UUID, excluding id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (inReplyTo: String?, references: [String]) {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT provider_message_id, direction FROM messages
             WHERE ticket_id = \(ticket) AND channel = 'email' AND provider_message_id IS NOT NULL AND id <> \(id)
               AND direction IN ('inbound', 'outbound') AND provider_message_id NOT LIKE 'sha256.%'

@@ -9,7 +9,7 @@ extension EmailIngestor {
     func bounce(_ report: DeliveryReport, raw: (key: String, sha256: String, size: Int), id: UUID, account: ChannelAccount, providerID: String,
                 content: EmailMessageContent, email: ParsedEmail, on connection: PostgresConnection, logger: Logger) async throws -> Outcome? {
         guard let original = report.originalMessageID else { return nil }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, ticket_id, contact_id FROM messages
             WHERE channel = 'email' AND direction = 'outbound' AND provider_message_id = \(original)
             LIMIT 1
@@ -36,7 +36,7 @@ extension EmailIngestor {
         let events = ConversationEvents(tenant: tenant, actor: "channel:\(account.id.uuidString.lowercased())")
         if report.isPermanentFailure {
             let error = try JSONCoding.encode(["code": recipient?.status ?? "", "title": "Bounced", "detail": reason])
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE messages SET delivery_status = 'failed', delivery_error = \(error)::jsonb, status_updated_at = now()
                 WHERE id = \(bounced)
                 """, logger: logger)

@@ -48,7 +48,7 @@ public struct EmailIngestor: Sendable {
         let cipher = try await keyRing.cipher(for: tenant, on: connection, logger: logger)
         let keys = [InboundIngestor.lockKey(account: account.id, providerID: providerID),
                     ContactDirectory.lockKey(cipher.blindIndex(senderAddress, purpose: ContactDirectory.purpose(.email)))].sorted()
-        try await connection.query("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(keys)) AS k ORDER BY 1) s", logger: logger)
+        try await connection.checkedQuery("SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT unnest(\(keys)) AS k ORDER BY 1) s", logger: logger)
         let messages = MessageStore(tenant: tenant)
         if let existing = try await messages.id(ofProvider: providerID, account: account.id, on: connection, logger: logger) {
             return Outcome(messageID: existing, ticketID: nil, duplicate: true, thread: nil, acknowledged: false)
@@ -110,7 +110,7 @@ public struct EmailIngestor: Sendable {
         new.id = id
         try await messages.insert(new, on: connection, logger: logger)
         try await insertAttachments(stored, raw: (rawKey, rawHash, raw.count), message: id, on: connection, logger: logger)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO channel_windows (tenant_id, channel_account_id, identity_id, contact_id, last_inbound_at)
             VALUES (\(tenant.rawValue), \(account.id), \(resolution.identityIDs[0]), \(resolution.contactID), \(new.sentAt))
             ON CONFLICT (tenant_id, channel_account_id, identity_id) DO UPDATE
@@ -140,7 +140,7 @@ public struct EmailIngestor: Sendable {
 
     /// Inbound email messages of a contact in the last minute (before this one).
     func recentFromContact(_ contact: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT count(*) FROM messages
             WHERE contact_id = \(contact) AND channel = 'email' AND direction = 'inbound' AND created_at > now() - interval '1 minute'
             """, logger: logger)
@@ -150,12 +150,12 @@ public struct EmailIngestor: Sendable {
 
     func insertAttachments(_ stored: [(EmailAttachment, String, String, UUID)], raw: (key: String, sha256: String, size: Int), message: UUID,
                            on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO attachments (tenant_id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key)
             VALUES (\(tenant.rawValue), \(message), 'raw_email', 'stored', 'message/rfc822', 'message.eml', \(raw.size), \(raw.sha256), \(raw.key))
             """, logger: logger)
         for (attachment, hash, key, id) in stored {
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO attachments (tenant_id, id, message_id, kind, state, mime_type, filename, size_bytes, sha256, storage_key,
                                          content_id, inline)
                 VALUES (\(tenant.rawValue), \(id), \(message), \(Self.kind(attachment.contentType)), 'stored', \(attachment.contentType),

@@ -16,10 +16,10 @@ public struct EmailRoutes: Sendable {
     /// account, or another tenant) is refused.
     public func sync(_ account: ChannelAccount, on connection: PostgresConnection, logger: Logger) async throws {
         let settings = try EmailChannelSettings(account.settings)
-        try await connection.query("DELETE FROM email_routes WHERE tenant_id = \(tenant.rawValue) AND channel_account_id = \(account.id)",
+        try await connection.checkedQuery("DELETE FROM email_routes WHERE tenant_id = \(tenant.rawValue) AND channel_account_id = \(account.id)",
                                    logger: logger)
         for address in settings.addresses {
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 INSERT INTO email_routes (address, tenant_id, channel_account_id) VALUES (\(address), \(tenant.rawValue), \(account.id))
                 ON CONFLICT DO NOTHING RETURNING address
                 """, logger: logger)
@@ -51,7 +51,7 @@ public struct EmailRoutes: Sendable {
         }
         return try await database.withConnection { connection in
             for (candidate, token) in candidates {
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     SELECT tenant_id, channel_account_id, enabled FROM glavito_resolve_email_recipient(\(candidate))
                     """, logger: database.logger)
                 for try await (tenant, account, enabled) in rows.decode((UUID, UUID, Bool).self) {

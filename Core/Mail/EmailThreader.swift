@@ -27,7 +27,7 @@ public struct EmailThreader: Sendable {
         var ids: [String] = []
         for id in email.inReplyTo.reversed() + email.references.reversed() where !ids.contains(id) { ids.append(id) }
         if !ids.isEmpty {
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT ticket_id, provider_message_id, direction = 'outbound' FROM messages
                 WHERE channel = 'email' AND provider_message_id = ANY(\(Array(ids.prefix(200))))
                 ORDER BY direction = 'outbound' DESC, created_at DESC
@@ -53,7 +53,7 @@ public struct EmailThreader: Sendable {
 
     /// The ticket with reply token `token`.
     func ticket(token: String, on connection: PostgresConnection, logger: Logger) async throws -> UUID? {
-        let rows = try await connection.query("SELECT id FROM tickets WHERE email_token = \(token.lowercased())", logger: logger)
+        let rows = try await connection.checkedQuery("SELECT id FROM tickets WHERE email_token = \(token.lowercased())", logger: logger)
         for try await id in rows.decode(UUID.self) { return id }
         return nil
     }
@@ -62,11 +62,11 @@ public struct EmailThreader: Sendable {
     func isParticipant(_ address: String, ticket: UUID, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         let directory = ContactDirectory(tenant: tenant, keyRing: keyRing)
         if let contact = try await directory.find(IdentityClaim(kind: .email, value: address), on: connection, logger: logger) {
-            let rows = try await connection.query("SELECT count(*) FROM tickets WHERE id = \(ticket) AND contact_id = \(contact)", logger: logger)
+            let rows = try await connection.checkedQuery("SELECT count(*) FROM tickets WHERE id = \(ticket) AND contact_id = \(contact)", logger: logger)
             for try await count in rows.decode(Int.self) where count > 0 { return true }
         }
         let probe = try JSONCoding.encode([["address": address]])
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT count(*) FROM messages
             WHERE ticket_id = \(ticket) AND channel = 'email'
               AND (content -> 'from' @> \(probe)::jsonb OR content -> 'to' @> \(probe)::jsonb OR content -> 'cc' @> \(probe)::jsonb)

@@ -27,13 +27,13 @@ struct EmailTicketPlacement: Sendable {
         }
         // A merged ticket's mail goes to the ticket it was merged into.
         for _ in 0..<8 {
-            let rows = try await connection.query("SELECT merged_into FROM tickets WHERE id = \(current)", logger: logger)
+            let rows = try await connection.checkedQuery("SELECT merged_into FROM tickets WHERE id = \(current)", logger: logger)
             var next: UUID?
             for try await merged in rows.decode(UUID?.self) { next = merged }
             guard let next else { break }
             current = next
         }
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT status, coalesce(resolved_at > now() - make_interval(secs => \(settings.reopenWindowHours * 3600)), false)
             FROM tickets WHERE id = \(current) FOR UPDATE
             """, logger: logger)
@@ -45,7 +45,7 @@ struct EmailTicketPlacement: Sendable {
             return Placement(ticket: try await tickets.get(current, on: connection, logger: logger), created: false, reopened: false,
                              linkedTo: nil, outcome: "joined")
         case ("pending", _)?, ("snoozed", _)?, ("resolved", true)?:
-            let reopened = try await TicketStore.decode(try await connection.query("""
+            let reopened = try await TicketStore.decode(try await connection.checkedQuery("""
                 UPDATE tickets SET status = 'open', snoozed_until = NULL, resolved_at = NULL, updated_at = now()
                 WHERE id = \(current) RETURNING \(unescaped: TicketStore.columns)
                 """, logger: logger))
@@ -62,7 +62,7 @@ struct EmailTicketPlacement: Sendable {
     func create(contact: UUID, account: UUID, subject: String, linkedTo: UUID?, settings: ConversationSettings,
                 on connection: PostgresConnection, logger: Logger) async throws -> Ticket {
         let cleaned = Self.cleanSubject(subject)
-        let created = try await TicketStore.decode(try await connection.query("""
+        let created = try await TicketStore.decode(try await connection.checkedQuery("""
             INSERT INTO tickets (tenant_id, contact_id, subject, priority, channel, last_channel, last_channel_account_id, email_token,
                                  linked_ticket_id)
             VALUES (\(tenant.rawValue), \(contact), \(String((cleaned.isEmpty ? "(no subject)" : cleaned).prefix(200))),

@@ -17,7 +17,7 @@ public enum EmailTokens {
     /// The ticket's token, given one first if it has none (a collision among 2^40 tokens fails the transaction,
     /// which the caller retries like any other conflict).
     public static func ensure(ticket: UUID, on connection: PostgresConnection, logger: Logger) async throws -> String {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE tickets SET email_token = coalesce(email_token, \(make())) WHERE id = \(ticket) RETURNING email_token
             """, logger: logger)
         for try await token in rows.decode(String.self) { return token }

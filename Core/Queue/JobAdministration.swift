@@ -28,7 +28,7 @@ public struct JobAdministration: Sendable {
     public func stats() async throws -> [QueueStats] {
         let logger = database.logger
         let found = try await transaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT queue,
                        count(*) FILTER (WHERE state = 'available')::int8,
                        count(*) FILTER (WHERE state = 'available' AND run_at <= now())::int8,
@@ -60,7 +60,7 @@ public struct JobAdministration: Sendable {
         let logger = database.logger
         let bounded = min(max(limit, 1), 500)
         return try await transaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT tenant_id, id, kind, queue, state, priority, attempt, max_attempts, run_at, last_error, lease_owner
                 FROM jobs
                 WHERE (\(state)::text IS NULL OR state = \(state)::text) AND id > \(afterID)
@@ -83,7 +83,7 @@ public struct JobAdministration: Sendable {
         let logger = database.logger
         do {
             try await transaction { connection in
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     UPDATE jobs
                     SET state = 'available', attempt = 0, run_at = now(), updated_at = now()
                     WHERE id = \(id) AND state = 'dead'
@@ -92,7 +92,7 @@ public struct JobAdministration: Sendable {
                 var queue: String?
                 for try await name in rows.decode(String.self) { queue = name }
                 guard let queue else { throw JobQueueError.notFound(id) }
-                try await connection.query("SELECT pg_notify(\(JobQueue.notifyChannel), \(queue))", logger: logger)
+                try await connection.checkedQuery("SELECT pg_notify(\(JobQueue.notifyChannel), \(queue))", logger: logger)
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             throw JobQueueError.duplicateUniqueKey(id)
@@ -103,7 +103,7 @@ public struct JobAdministration: Sendable {
     public func discard(id: Int64) async throws {
         let logger = database.logger
         try await transaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH gone AS (
                     DELETE FROM jobs
                     WHERE id = \(id) AND state = 'dead'

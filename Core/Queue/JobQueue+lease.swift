@@ -57,7 +57,7 @@ extension JobQueue {
                 """
         return try await database.withConnection { connection in
             var done: Set<Int64> = []
-            for try await id in try await connection.query(query, logger: logger).decode(Int64.self) { done.insert(id) }
+            for try await id in try await connection.checkedQuery(query, logger: logger).decode(Int64.self) { done.insert(id) }
             return done
         }
     }
@@ -68,7 +68,7 @@ extension JobQueue {
         let logger = database.logger
         let message = String(error.prefix(2000))
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE jobs
                 SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'available' END,
                     run_at = CASE WHEN attempt >= max_attempts THEN run_at
@@ -88,7 +88,7 @@ extension JobQueue {
         let seconds = JobBackoff.seconds(delay)
         let logger = database.logger
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE jobs
                 SET state = 'available', attempt = attempt - 1, run_at = now() + make_interval(secs => \(seconds)),
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
@@ -106,7 +106,7 @@ extension JobQueue {
         let logger = database.logger
         let message = String(reason.prefix(2000))
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 WITH gone AS (
                     DELETE FROM jobs
                     WHERE tenant_id = \(job.tenant.rawValue) AND id = \(job.id) AND fence = \(job.fence)
@@ -132,7 +132,7 @@ extension JobQueue {
         let seconds = JobBackoff.seconds(lease)
         let logger = database.logger
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE jobs j
                 SET lease_expires_at = now() + make_interval(secs => \(seconds))
                 FROM unnest(\(tenants)::uuid[], \(ids)::int8[], \(fences)::int8[]) AS d (tenant_id, id, fence)
@@ -157,7 +157,7 @@ extension JobQueue {
         let refund: Int32 = started ? 0 : 1
         let logger = database.logger
         return try await database.withConnection { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE jobs j
                 SET state = 'available', attempt = greatest(j.attempt - \(refund), 0), run_at = now(),
                     lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
@@ -178,11 +178,11 @@ extension JobQueue {
     public func rescueExpiredLeases() async throws -> [RescuedJob]? {
         let logger = database.logger
         return try await database.withTransaction { connection in
-            let locked = try await connection.query(
+            let locked = try await connection.checkedQuery(
                 "SELECT pg_try_advisory_xact_lock(\(Self.rescueLockKey))", logger: logger
             )
             for try await acquired in locked.decode(Bool.self) where !acquired { return nil }
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 UPDATE jobs
                 SET state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'available' END,
                     run_at = now(), last_error = 'lease expired: worker ' || lease_owner || ' stopped heartbeating',

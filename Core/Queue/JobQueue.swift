@@ -49,7 +49,7 @@ public struct JobQueue: Sendable {
         let attempts = jobs.map { Int32($0.maxAttempts) }
         let uniqueKeys = jobs.map { $0.uniqueKey ?? "" }
         let payloads = jobs.map(\.payload)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO jobs (tenant_id, kind, queue, priority, run_at, max_attempts, unique_key, payload)
             SELECT \(tenant.rawValue), n.kind, n.queue, n.priority, now() + make_interval(secs => n.delay),
                    n.max_attempts, nullif(n.unique_key, ''), n.payload::jsonb
@@ -63,7 +63,7 @@ public struct JobQueue: Sendable {
         for try await id in rows.decode(Int64.self) { ids.append(id) }
         if notify, !ids.isEmpty {
             let distinct = Array(Set(queues)).sorted()
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 SELECT pg_notify(\(notifyChannel), q)
                 FROM unnest(\(distinct)::text[]) AS q
                 """, logger: logger)
@@ -97,7 +97,7 @@ public struct JobQueue: Sendable {
         }
         let logger = database.logger
         return try await database.withConnection { connection in
-            let rows = try await connection.query(query, logger: logger)
+            let rows = try await connection.checkedQuery(query, logger: logger)
             var jobs: [JobRecord] = []
             for try await columns in rows.decode(JobRecord.Columns.self) { jobs.append(JobRecord(columns)) }
             return jobs

@@ -53,7 +53,7 @@ public final class JobWakeups: Service, Sendable {
         let logger = database.logger
         do {
             try await database.withConnection { connection in
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     SELECT pg_notify(\(JobQueue.notifyChannel), q)
                     FROM unnest(\(queues)::text[]) AS q
                     """, logger: logger)

@@ -59,7 +59,7 @@ public struct PeriodicScheduler: Sendable {
             let queue = String(schedule.kind.prefix { $0 != "." })
             let tenants = schedule.tenants.map(\.rawValue)
             let count = try await database.withTransaction { connection -> Int? in
-                let won = try await connection.query("""
+                let won = try await connection.checkedQuery("""
                     INSERT INTO job_schedule_periods (schedule, period_start, claimed_by)
                     VALUES (\(schedule.name), \(period), \(owner))
                     ON CONFLICT DO NOTHING
@@ -68,7 +68,7 @@ public struct PeriodicScheduler: Sendable {
                 var isWinner = false
                 for try await _ in won.decode(String.self) { isWinner = true }
                 guard isWinner else { return nil }
-                let rows = try await connection.query("""
+                let rows = try await connection.checkedQuery("""
                     INSERT INTO jobs (tenant_id, kind, queue, unique_key, payload, max_attempts)
                     SELECT t.id, \(schedule.kind), \(queue), \(uniqueKey), \(schedule.payload)::jsonb, 5
                     FROM tenants t
@@ -78,8 +78,8 @@ public struct PeriodicScheduler: Sendable {
                     """, logger: logger)
                 var inserted = 0
                 for try await _ in rows.decode(Int64.self) { inserted += 1 }
-                try await connection.query("SELECT pg_notify(\(JobQueue.notifyChannel), \(queue))", logger: logger)
-                try await connection.query("""
+                try await connection.checkedQuery("SELECT pg_notify(\(JobQueue.notifyChannel), \(queue))", logger: logger)
+                try await connection.checkedQuery("""
                     DELETE FROM job_schedule_periods
                     WHERE schedule = \(schedule.name) AND period_start < now() - interval '7 days'
                     """, logger: logger)

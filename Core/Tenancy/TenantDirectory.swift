@@ -46,7 +46,7 @@ public struct TenantDirectory: Sendable {
             for definition in definitions {
                 outcomes.append((definition.slug, try await Self.apply(definition, on: connection, logger: logger)))
             }
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT slug, id
                 FROM tenants
                 WHERE slug = ANY(\(definitions.map(\.slug)))
@@ -60,7 +60,7 @@ public struct TenantDirectory: Sendable {
     private static func apply(_ definition: TenantDefinition, on connection: PostgresConnection, logger: Logger) async throws -> Outcome {
         let branding = try JSONCoding.encode(definition.branding)
         let settings = try JSONCoding.encode(definition.settings)
-        let existing = try await connection.query("""
+        let existing = try await connection.checkedQuery("""
             SELECT id, name, status, plan, branding::text, settings::text
             FROM tenants
             WHERE slug = \(definition.slug)
@@ -79,7 +79,7 @@ public struct TenantDirectory: Sendable {
                 && current.3 == definition.plan && sameBranding && sameSettings
             outcome = same ? .unchanged : .updated
             if !same {
-                try await connection.query("""
+                try await connection.checkedQuery("""
                     UPDATE tenants
                     SET name = \(definition.name), status = \(definition.status.rawValue), plan = \(definition.plan),
                         branding = \(branding)::jsonb, settings = \(settings)::jsonb, updated_at = now()
@@ -87,7 +87,7 @@ public struct TenantDirectory: Sendable {
                     """, logger: logger)
             }
         } else {
-            let inserted = try await connection.query("""
+            let inserted = try await connection.checkedQuery("""
                 INSERT INTO tenants (slug, name, status, plan, branding, settings)
                 VALUES (\(definition.slug), \(definition.name), \(definition.status.rawValue), \(definition.plan),
                         \(branding)::jsonb, \(settings)::jsonb)
@@ -109,7 +109,7 @@ public struct TenantDirectory: Sendable {
     private static func syncDomains(
         _ definition: TenantDefinition, tenant: UUID, on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
-        let removed = try await connection.query("""
+        let removed = try await connection.checkedQuery("""
             DELETE FROM tenant_domains
             WHERE tenant_id = \(tenant)
               AND NOT (domain = ANY(\(definition.domains)))
@@ -118,14 +118,14 @@ public struct TenantDirectory: Sendable {
         var changed = false
         for try await _ in removed.decode(String.self) { changed = true }
         for domain in definition.domains {
-            let owner = try await connection.query("""
+            let owner = try await connection.checkedQuery("""
                 SELECT t.slug FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id
                 WHERE d.domain = \(domain) AND d.tenant_id <> \(tenant)
                 """, logger: logger)
             for try await slug in owner.decode(String.self) {
                 throw ApplyError(file: definition.sourceFile, message: "domain '\(domain)' already belongs to tenant '\(slug)'")
             }
-            let inserted = try await connection.query("""
+            let inserted = try await connection.checkedQuery("""
                 INSERT INTO tenant_domains (tenant_id, domain)
                 VALUES (\(tenant), \(domain))
                 ON CONFLICT DO NOTHING
@@ -140,7 +140,7 @@ public struct TenantDirectory: Sendable {
     public func list() async throws -> [Tenant] {
         let logger = platform.logger
         return try await platform.withTransaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT t.id, t.slug, t.name, t.status, t.plan, t.branding::text, t.settings::text,
                        coalesce(array_agg(d.domain ORDER BY d.domain) FILTER (WHERE d.domain IS NOT NULL), '{}')
                 FROM tenants t

@@ -17,7 +17,7 @@ public struct TenantRepository: Sendable {
     public func load() async throws -> Tenant? {
         let logger = database.logger
         return try await database.withTenantTransaction(tenant) { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 SELECT t.id, t.slug, t.name, t.status, t.plan, t.branding::text, t.settings::text,
                        coalesce(array(SELECT d.domain FROM tenant_domains d WHERE d.tenant_id = t.id ORDER BY d.domain), '{}')
                 FROM tenants t

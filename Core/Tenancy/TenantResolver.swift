@@ -21,7 +21,7 @@ public struct TenantResolver: Sendable {
         guard !name.isEmpty else { return nil }
         let base = baseDomain
         return try await database.withConnection { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.checkedQuery(
                 "SELECT id, slug, status FROM glavito_resolve_tenant(\(name), \(base))", logger: database.logger
             )
             for try await (id, slug, status) in rows.decode((UUID, String, String).self) {

@@ -16,7 +16,7 @@ public struct WebhookDeliveryLog: Sendable {
     /// A subscription's attempts with ids above `after`, oldest first.
     public func list(subscription: UUID, after: Int64, limit: Int, on connection: PostgresConnection,
                      logger: Logger) async throws -> [WebhookDelivery] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, stream, version, event_type, webhook_id, attempt, manual, request_url, request_body,
                    request_timestamp, response_status, duration_ms, error, succeeded, created_at
             FROM webhook_deliveries
@@ -38,7 +38,7 @@ public struct WebhookDeliveryLog: Sendable {
     /// `webhook-id`, a fresh timestamp and signature, whatever the subscription's state). Returns the job, or
     /// the same redelivery may already be pending, in which case this one is a no-op.
     public func redeliver(subscription: UUID, delivery: Int64, on connection: PostgresConnection, logger: Logger) async throws -> WebhookJob {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT stream, version
             FROM webhook_deliveries
             WHERE tenant_id = \(tenant.rawValue) AND subscription_id = \(subscription) AND id = \(delivery)
@@ -53,7 +53,7 @@ public struct WebhookDeliveryLog: Sendable {
 
     /// Notices for admins, newest first.
     public func notices(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [AdminNotice] {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT id, kind, subject, message, created_at
             FROM admin_notices
             WHERE tenant_id = \(tenant.rawValue)

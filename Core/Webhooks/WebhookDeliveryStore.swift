@@ -25,7 +25,7 @@ public struct WebhookDeliveryStore: Sendable {
     /// Decides what `job` does now and, when it may send, builds the request.
     public func prepare(_ job: WebhookJob, secrets: WebhookSubscriptionStore, on connection: PostgresConnection,
                         logger: Logger) async throws -> Preparation {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT m.state, m.attempts, extract(epoch FROM m.next_attempt_at - now())::float8, s.enabled, s.url,
                    e.partition, e.position, e.type, e.data::text, e.recorded_at,
                    (SELECT extract(epoch FROM min(p.next_attempt_at) - now())::float8
@@ -66,7 +66,7 @@ public struct WebhookDeliveryStore: Sendable {
     public func record(_ job: WebhookJob, request: Request, outcome: Outcome, on connection: PostgresConnection,
                        logger: Logger) async throws -> Settlement {
         let succeeded = outcome.succeeded
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO webhook_deliveries (tenant_id, subscription_id, stream, version, event_type, webhook_id, attempt,
                                             manual, request_url, request_body, request_timestamp, response_status,
                                             duration_ms, error, succeeded)
@@ -75,13 +75,13 @@ public struct WebhookDeliveryStore: Sendable {
                     \(outcome.timestamp), \(outcome.status), \(outcome.durationMilliseconds), \(outcome.error), \(succeeded))
             """, logger: logger)
         if succeeded {
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE webhook_messages
                 SET state = 'delivered', attempts = attempts + 1, last_status = \(outcome.status), updated_at = now()
                 WHERE tenant_id = \(tenant.rawValue) AND subscription_id = \(job.subscription)
                   AND stream = \(job.stream) AND version = \(job.version)
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 UPDATE webhook_subscriptions
                 SET consecutive_failures = 0
                 WHERE tenant_id = \(tenant.rawValue) AND id = \(job.subscription) AND consecutive_failures <> 0
@@ -90,7 +90,7 @@ public struct WebhookDeliveryStore: Sendable {
         }
         if job.manual { return .failed }
         let delay = settings.retryDelay(afterAttempt: request.attempt)
-        try await connection.query("""
+        try await connection.checkedQuery("""
             UPDATE webhook_messages
             SET attempts = \(request.attempt), last_status = \(outcome.status),
                 state = CASE WHEN \(delay)::int4 IS NULL THEN 'failed' ELSE 'pending' END,
@@ -100,7 +100,7 @@ public struct WebhookDeliveryStore: Sendable {
             """, logger: logger)
         let threshold = settings.disableAfterFailures
         let reason = "disabled after \(threshold) failed delivery attempts in a row"
-        let disabled = try await connection.query("""
+        let disabled = try await connection.checkedQuery("""
             UPDATE webhook_subscriptions
             SET consecutive_failures = consecutive_failures + 1,
                 enabled = enabled AND consecutive_failures + 1 < \(threshold),
@@ -123,7 +123,7 @@ public struct WebhookDeliveryStore: Sendable {
         let subject = "Webhook subscription disabled"
         let message = "The webhook subscription \(subscription.uuidString.lowercased()) to \(url) was \(reason). "
             + "Fix the receiver, then enable the subscription again: pending events are delivered then, in order."
-        try await connection.query("""
+        try await connection.checkedQuery("""
             INSERT INTO admin_notices (tenant_id, kind, subject, message)
             VALUES (\(tenant.rawValue), 'webhook.disabled', \(subject), \(message))
             """, logger: logger)

@@ -29,7 +29,7 @@ public struct WebhookDispatcher: Sendable {
         let recorded = events.map(\.recordedAt)
         let logger = database.logger
         return try await database.withTransaction { connection in
-            let rows = try await connection.query("""
+            let rows = try await connection.checkedQuery("""
                 INSERT INTO webhook_messages (tenant_id, subscription_id, stream, version, event_type)
                 SELECT e.tenant_id, s.id, e.stream, e.version, e.type
                 FROM unnest(\(tenants)::uuid[], \(streams)::text[], \(versions)::int4[], \(types)::text[],

@@ -47,7 +47,7 @@ public struct WebhookSubscriptionStore: Sendable {
         let id = UUID()
         let secret = WebhookSecret.generate()
         let sealed = try await keyRing.cipher(for: tenant, on: connection, logger: logger).seal(secret.bytes, context: context(id))
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             INSERT INTO webhook_subscriptions (tenant_id, id, url, event_types, description, secret_sealed)
             VALUES (\(tenant.rawValue), \(id), \(url), \(eventTypes), \(description), \(PostgresByteArray(sealed)))
             RETURNING \(unescaped: Self.columns)
@@ -58,7 +58,7 @@ public struct WebhookSubscriptionStore: Sendable {
 
     /// Every subscription, oldest first.
     public func list(on connection: PostgresConnection, logger: Logger) async throws -> [WebhookSubscription] {
-        try await Self.decode(connection.query("""
+        try await Self.decode(connection.checkedQuery("""
             SELECT \(unescaped: Self.columns)
             FROM webhook_subscriptions
             WHERE tenant_id = \(tenant.rawValue)
@@ -68,7 +68,7 @@ public struct WebhookSubscriptionStore: Sendable {
 
     /// One subscription.
     public func get(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookSubscription {
-        let found = try await Self.decode(connection.query("""
+        let found = try await Self.decode(connection.checkedQuery("""
             SELECT \(unescaped: Self.columns)
             FROM webhook_subscriptions
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
@@ -83,7 +83,7 @@ public struct WebhookSubscriptionStore: Sendable {
         let current = try await get(id, on: connection, logger: logger)
         let (newURL, newTypes, newDescription) = (url ?? current.url, eventTypes ?? current.eventTypes, description ?? current.description)
         try validate(url: newURL, eventTypes: newTypes, description: newDescription)
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE webhook_subscriptions
             SET url = \(newURL), event_types = \(newTypes), description = \(newDescription), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
@@ -95,7 +95,7 @@ public struct WebhookSubscriptionStore: Sendable {
 
     /// Deletes a subscription with its messages and delivery log.
     public func delete(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             DELETE FROM webhook_subscriptions
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
             RETURNING id
@@ -107,14 +107,14 @@ public struct WebhookSubscriptionStore: Sendable {
     /// Enables a subscription (clearing its failure count) and enqueues a delivery job for each message still
     /// pending, so delivery resumes where it stopped, in order. Returns the subscription and the jobs enqueued.
     public func enable(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> (WebhookSubscription, Int) {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE webhook_subscriptions
             SET enabled = true, consecutive_failures = 0, disabled_at = NULL, disabled_reason = NULL, updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
             RETURNING \(unescaped: Self.columns)
             """, logger: logger)
         guard let enabled = try await Self.decode(rows).first else { throw WebhookError.notFound("no such webhook subscription") }
-        let pending = try await connection.query("""
+        let pending = try await connection.checkedQuery("""
             UPDATE webhook_messages
             SET next_attempt_at = now(), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND subscription_id = \(id) AND state = 'pending'
@@ -132,7 +132,7 @@ public struct WebhookSubscriptionStore: Sendable {
     public func rotateSecret(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookSecret {
         let secret = WebhookSecret.generate()
         let sealed = try await keyRing.cipher(for: tenant, on: connection, logger: logger).seal(secret.bytes, context: context(id))
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             UPDATE webhook_subscriptions
             SET secret_sealed = \(PostgresByteArray(sealed)), updated_at = now()
             WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
@@ -144,7 +144,7 @@ public struct WebhookSubscriptionStore: Sendable {
 
     /// The subscription's secret, unsealed (delivery only).
     public func secret(_ id: UUID, on connection: PostgresConnection, logger: Logger) async throws -> WebhookSecret {
-        let rows = try await connection.query("""
+        let rows = try await connection.checkedQuery("""
             SELECT secret_sealed FROM webhook_subscriptions WHERE tenant_id = \(tenant.rawValue) AND id = \(id)
             """, logger: logger)
         for try await sealed in rows.decode(PostgresByteArray.self) {

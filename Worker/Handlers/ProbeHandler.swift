@@ -21,7 +21,7 @@ struct ProbeHandler: JobHandler {
         let payload = try job.decodePayload(as: Payload.self)
         let logger = context.logger
         try await context.withTenantTransaction(job) { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 INSERT INTO job_probe_runs (tenant_id, probe_key, job_id, attempt, worker)
                 VALUES (\(job.tenant.rawValue), \(payload.key), \(job.id), \(job.attempt), \(context.workerID))
                 """, logger: logger)
@@ -34,8 +34,8 @@ struct ProbeHandler: JobHandler {
         }
         if let sleep = payload.sleep_ms, sleep > 0 { try await Task.sleep(for: .milliseconds(sleep)) }
         try await context.withTenantTransaction(job) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(payload.key)))", logger: logger)
-            try await connection.query("""
+            try await connection.checkedQuery("SELECT pg_advisory_xact_lock(hashtext(\(payload.key)))", logger: logger)
+            try await connection.checkedQuery("""
                 INSERT INTO job_probe_effects (tenant_id, probe_key, job_id)
                 SELECT \(job.tenant.rawValue), \(payload.key), \(job.id)
                 WHERE NOT EXISTS (

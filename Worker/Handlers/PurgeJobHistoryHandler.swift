@@ -13,7 +13,7 @@ struct PurgeJobHistoryHandler: JobHandler {
         let hours = try job.decodePayload(as: Payload.self).hours ?? 72
         let logger = context.logger
         try await context.withTenantTransaction(job) { connection in
-            try await connection.query("""
+            try await connection.checkedQuery("""
                 DELETE FROM job_history
                 WHERE tenant_id = \(job.tenant.rawValue) AND finished_at < now() - make_interval(hours => \(hours)::int4)
                 """, logger: logger)
