@@ -5,9 +5,9 @@ import PostgresNIO
 ///
 /// Why it exists: postgres-nio 1.33 never answers a statement written to a connection whose channel has already
 /// closed (the write is dropped with its promise), so the caller would wait forever and hold its pool lease.
-/// ``Database`` checks the connection before each statement it sends itself (BEGIN, COMMIT, ROLLBACK) and before
-/// handing a connection to a body, and it never sends ROLLBACK on a connection that a statement just reported
-/// as lost.
+/// Every statement goes through `PostgresConnection.checkedQuery` or `run`, which check the connection first;
+/// ``Database`` also leases again when the pool hands out a closed connection, and it never sends ROLLBACK on a
+/// connection that a statement just reported as lost.
 public struct ConnectionLost: Error, CustomStringConvertible, Sendable {
     /// What was about to happen.
     public let step: String
