@@ -1,8 +1,9 @@
 import Foundation
 
-/// Finds a file's content type from its first bytes, so a type a channel (or a customer) claims is never trusted.
+/// Finds a file's content type from its bytes, so a type a channel (or a customer) claims is never trusted.
 public enum ContentSniffer {
-    /// The sniffed type, or `nil` when the bytes match nothing known.
+    /// The sniffed type, or `nil` when the bytes match nothing known. Most types show in the first bytes; legacy
+    /// Office files (``CompoundFileSniffer``) need the whole file, so pass all of it.
     public static func contentType(of bytes: [UInt8]) -> String? {
         if let image = ImageSniffer.contentType(of: Data(bytes.prefix(64))) { return image }
         func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
@@ -21,6 +22,7 @@ public enum ContentSniffer {
         if starts(Array("RIFF".utf8)) && starts(Array("WAVE".utf8), at: 8) { return "audio/wav" }
         if starts([0x1A, 0x45, 0xDF, 0xA3]) { return "video/webm" }
         if starts([0x50, 0x4B, 0x03, 0x04]) { return "application/zip" }
+        if let office = CompoundFileSniffer.contentType(of: bytes) { return office }
         if !bytes.isEmpty, bytes.prefix(512).allSatisfy({ $0 == 9 || $0 == 10 || $0 == 13 || ($0 >= 32 && $0 != 127) || $0 >= 128 }),
            String(validating: bytes.prefix(512), as: UTF8.self) != nil {
             return "text/plain"

@@ -69,7 +69,7 @@ public struct OutboundAttachment: Sendable, Equatable, Decodable {
             let hash = Hashing.hex(Hashing.sha256(bytes))
             let key = try await storage.store(bytes, sha256: hash, tenant: tenant)
             out.append(OutboundAttachment(filename: attachment.filename, contentType: attachment.contentType, storageKey: key, sha256: hash,
-                                          size: bytes.count, sniffedType: ContentSniffer.contentType(of: Array(bytes.prefix(512)))))
+                                          size: bytes.count, sniffedType: ContentSniffer.contentType(of: bytes)))
         }
         return out
     }

@@ -33,7 +33,7 @@ struct DownloadAttachmentHandler: JobHandler {
             }
             let sha = Hashing.hex(Hashing.sha256(bytes))
             let key = try await storage.store(bytes, sha256: sha, tenant: job.tenant)
-            let type = ContentSniffer.resolve(sniffed: ContentSniffer.contentType(of: Array(bytes.prefix(512))), claimed: pending.claimedMimeType)
+            let type = ContentSniffer.resolve(sniffed: ContentSniffer.contentType(of: bytes), claimed: pending.claimedMimeType)
             try await context.withTenantTransaction(job) { connection in
                 try await downloads.stored(id, key: key, sha256: sha, size: bytes.count, mimeType: type, on: connection, logger: logger)
             }
