@@ -59,6 +59,7 @@ struct JobRunnerSettings: Sendable {
             name: "purge-job-history", kind: PurgeJobHistoryHandler.kind, every: .seconds(3600),
             payload: "{\"hours\":\(historyHours)}"
         )]
+        schedules.append(PeriodicSchedule(name: "sweep-attachment-files", kind: SweepAttachmentFilesHandler.kind, every: .seconds(86_400)))
         if signsAuditCheckpoints {
             schedules.append(PeriodicSchedule(name: "audit-checkpoint", kind: AuditCheckpointHandler.kind, every: .seconds(3600)))
         }

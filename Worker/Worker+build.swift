@@ -24,6 +24,7 @@ func buildServiceGroup(
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     let httpClient = WebhookSender.makeClient()
     var handlers = handlers ?? .configured(config)
+    handlers = handlers.adding(SweepAttachmentFilesHandler(storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))))
     if let masterKey = config.identity.masterKey {
         let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
         let audit = AuditLog(signer: try config.identity.auditSigner(), checkpointEvery: config.identity.auditCheckpointEvery)

@@ -11,7 +11,8 @@ public protocol AttachmentStorage: Sendable {
 }
 
 /// Attachments on the local filesystem: `<root>/<tenant>/<aa>/<sha256>`, written to a temporary file and renamed,
-/// so a crash never leaves a half-written file under a final name.
+/// so a crash never leaves a half-written file under a final name. Storing existing content refreshes the file's
+/// modification time; files no attachment row names are removed by ``AttachmentFileSweep`` after a grace period.
 public struct LocalAttachmentStorage: AttachmentStorage {
     /// The root directory.
     public let root: URL
@@ -26,7 +27,9 @@ public struct LocalAttachmentStorage: AttachmentStorage {
         let key = "\(tenant.rawValue.uuidString.lowercased())/\(sha256.prefix(2))/\(sha256)"
         let target = root.appendingPathComponent(key)
         let manager = FileManager.default
-        if manager.fileExists(atPath: target.path) { return key }
+        // Content already stored: mark it as just used (``AttachmentFileSweep`` keeps files touched within its
+        // grace period). If the file vanished in between (the sweep took it), it is written again below.
+        if utimes(target.path, nil) == 0 { return key }
         try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(sha256).\(UUID().uuidString).tmp")
         try Data(bytes).write(to: temporary, options: .atomic)
