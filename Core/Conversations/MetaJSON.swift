@@ -58,6 +58,11 @@ extension Dictionary where Key == String, Value == Any {
     /// The object at `key`.
     func object(_ key: String) -> JSONObject? { self[key] as? JSONObject }
 
+    /// The objects in the array at `key` with their positions in it (other elements are skipped).
+    func indexedObjects(_ key: String) -> [(Int, JSONObject)] {
+        (self[key] as? [Any])?.enumerated().compactMap { index, element in (element as? JSONObject).map { (index, $0) } } ?? []
+    }
+
     /// The objects in the array at `key` (other elements are skipped); empty when there is none.
     func objects(_ key: String) -> [JSONObject] { (self[key] as? [Any])?.compactMap { $0 as? JSONObject } ?? [] }
 }

@@ -58,7 +58,7 @@ public struct TicketMoves: Sendable {
         guard source != target else { throw ConversationError.invalid("a ticket cannot be merged into itself") }
         let tickets = TicketStore(tenant: tenant)
         // Lock both in id order so two opposite merges cannot deadlock.
-        for id in [source, target].sorted(by: { $0.uuidString < $1.uuidString }) {
+        for id in [source, target].sorted(by: UUID.lockOrder) {
             _ = try await tickets.get(id, forUpdate: true, on: connection, logger: logger)
         }
         let from = try await tickets.get(source, on: connection, logger: logger)

@@ -39,7 +39,7 @@ extension TicketStore {
     /// find and lock, reopen and create tickets for all of them. Candidate tickets are locked in contact order.
     public func ticketsForInbound(_ requests: [InboundTicket], settings: ConversationSettings, on connection: PostgresConnection,
                                   logger: Logger) async throws -> [PlacedTicket] {
-        let contacts = Set(requests.map(\.contact)).sorted { $0.uuidString < $1.uuidString }
+        let contacts = Set(requests.map(\.contact)).sorted(by: UUID.lockOrder)
         var find = PostgresBindings(capacity: 2)
         find.append(contacts)
         find.append(settings.reopenWindowHours * 3600)

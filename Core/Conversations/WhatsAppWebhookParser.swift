@@ -11,16 +11,19 @@ public enum WhatsAppWebhookParser {
     /// lacks `metadata.phone_number_id` or a message or status lacks its id or timestamp.
     public static func parse(_ body: [UInt8]) throws(ChannelPayloadError) -> ChannelWebhookBatch {
         let root = try MetaJSON.envelope(body, expected: object)
+        // Each message is kept as received: its bytes in the body (re-serialising the parsed object is the fallback).
+        let raw = JSONSpans.find([.key("entry"), .element, .key("changes"), .element, .key("value"), .key("messages"), .element], in: body)
         var batch = ChannelWebhookBatch()
-        for entry in root.objects("entry") {
-            for change in entry.objects("changes") where change.string("field") == "messages" {
+        for (entryIndex, entry) in root.indexedObjects("entry") {
+            for (changeIndex, change) in entry.indexedObjects("changes") where change.string("field") == "messages" {
                 guard let value = change.object("value") else { continue }
                 guard let accountID = value.object("metadata")?.nonEmptyString("phone_number_id") else {
                     throw .missingField("entry[].changes[].value.metadata.phone_number_id")
                 }
                 let contacts = value.objects("contacts")
-                for message in value.objects("messages") {
-                    batch.messages.append(try inboundMessage(message, accountID: accountID, contacts: contacts))
+                for (messageIndex, message) in value.indexedObjects("messages") {
+                    let content = raw?[[entryIndex, changeIndex, messageIndex]].map { String(decoding: body[$0], as: UTF8.self) }
+                    batch.messages.append(try inboundMessage(message, accountID: accountID, contacts: contacts, content: content))
                 }
                 for status in value.objects("statuses") {
                     if let update = try statusUpdate(status, accountID: accountID) { batch.statuses.append(update) }
@@ -35,8 +38,9 @@ public enum WhatsAppWebhookParser {
         return batch
     }
 
-    /// One `messages[]` element; the sender's profile comes from the matching `contacts[]` element.
-    static func inboundMessage(_ message: JSONObject, accountID: String, contacts: [JSONObject])
+    /// One `messages[]` element; the sender's profile comes from the matching `contacts[]` element. `content` is the
+    /// element's text as received, if known (else the parsed object is serialised).
+    static func inboundMessage(_ message: JSONObject, accountID: String, contacts: [JSONObject], content raw: String? = nil)
         throws(ChannelPayloadError) -> InboundMessage {
         guard let id = message.nonEmptyString("id") else { throw .missingField("messages[].id") }
         guard let sentAt = date(message, "timestamp") else { throw .missingField("messages[].timestamp") }
@@ -54,7 +58,7 @@ public enum WhatsAppWebhookParser {
                               profileName: contact?.object("profile")?.nonEmptyString("name"), sentAt: sentAt,
                               type: body.type, text: body.text, media: body.media,
                               replyToProviderMessageID: message.object("context")?.nonEmptyString("id"),
-                              reaction: body.reaction, content: MetaJSON.serialise(message))
+                              reaction: body.reaction, content: raw ?? MetaJSON.serialise(message))
     }
 
     /// The `contacts[]` element for the sender: by `wa_id`, else by `user_id`, else the only one.

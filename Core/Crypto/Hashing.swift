@@ -37,8 +37,16 @@ public enum Hashing {
 
     /// Lower-case hexadecimal.
     public static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[index * 2] = hexDigits[Int(byte >> 4)]
+                buffer[index * 2 + 1] = hexDigits[Int(byte & 0x0F)]
+            }
+            return bytes.count * 2
+        }
     }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Bytes from hexadecimal text, or `nil`.
     public static func bytes(hex: String) -> [UInt8]? {

@@ -12,9 +12,12 @@ struct WhatsAppWebhookParserTests {
         IdentityClaim(kind: .whatsappUser, value: "DE.1234567890123456"),
     ]
 
-    /// The one message of fixture `name`.
+    /// The one message of fixture `name`, its content (kept as received, so laid out as in the fixture) made compact.
     func message(_ name: String) throws -> InboundMessage {
-        try MetaFixture.onlyMessage("whatsapp", name) { try WhatsAppWebhookParser.parse($0) }
+        var message = try MetaFixture.onlyMessage("whatsapp", name) { try WhatsAppWebhookParser.parse($0) }
+        let object = try JSONSerialization.jsonObject(with: Data(message.content.utf8))
+        message.content = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes]), as: UTF8.self)
+        return message
     }
 
     @Test("a text message: account, ids, sender identities, profile name, time, raw content")
