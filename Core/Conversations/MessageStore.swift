@@ -97,45 +97,13 @@ public struct MessageStore: Sendable {
         _ = try await connection.run(InsertStatement.self, bindings, logger: logger)
     }
 
-    /// ``InsertStatement``'s parameter after the tenant: the messages as a JSON array of ``InsertRow``.
+    /// ``InsertStatement``'s parameter after the tenant: the messages as a JSON array (``insertJSON(_:)``).
     static func appendInsertBindings(_ news: [New], to bindings: inout PostgresBindings) throws {
-        bindings.append(try JSONCoding.encode(news.map(InsertRow.init)))
-    }
-
-    /// One message as ``InsertStatement`` reads it from JSON (`sent_at` in seconds since 1970).
-    struct InsertRow: Encodable {
-        let id, ticketID, contactID: UUID
-        let channel: String
-        let channelAccountID: UUID?
-        let direction, authorKind: String
-        let authorID: UUID?
-        let type: String
-        let text: String?
-        let content: String
-        let providerMessageID: String?
-        let replyToMessageID: UUID?
-        let deliveryStatus: String?
-        let recipientIdentityID: UUID?
-        let sentAt: Double
-
-        init(_ new: New) {
-            (id, ticketID, contactID, channel, channelAccountID) = (new.id, new.ticketID, new.contactID, new.channel.rawValue, new.channelAccountID)
-            (direction, authorKind, authorID, type, text, content) = (new.direction, new.authorKind, new.authorID, new.type.rawValue, new.text,
-                                                                     new.content)
-            (providerMessageID, replyToMessageID, deliveryStatus) = (new.providerMessageID, new.replyToMessageID, new.deliveryStatus?.rawValue)
-            (recipientIdentityID, sentAt) = (new.recipientIdentityID, new.sentAt.timeIntervalSince1970)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, channel, direction, type, text, content
-            case ticketID = "ticket_id", contactID = "contact_id", channelAccountID = "channel_account_id", authorKind = "author_kind"
-            case authorID = "author_id", providerMessageID = "provider_message_id", replyToMessageID = "reply_to_message_id"
-            case deliveryStatus = "delivery_status", recipientIdentityID = "recipient_identity_id", sentAt = "sent_at"
-        }
+        bindings.append(insertJSON(news))
     }
 
     /// The insert every stored message goes through (inbound, outbound, notes), prepared once per connection: `$2`
-    /// is a JSON array of ``InsertRow``.
+    /// is a JSON array of messages as ``insertJSON(_:)`` writes them.
     enum InsertStatement: PreparedSQL {
         static let name = "glavito_message_insert_v2"
         static let sql = """
