@@ -4,10 +4,11 @@ import PostgresNIO
 
 /// The shapes of a reply that go beyond text: WhatsApp reply buttons and files on WhatsApp, Instagram and web chat.
 extension OutboundComposer {
-    /// The stored content of an `interactive` reply.
+    /// The stored content of an `interactive` reply: its body and either its buttons or its list.
     struct Interactive: Encodable {
         let markup: String
-        let buttons: [OutboundRequest.Button]
+        var buttons: [OutboundRequest.Button]?
+        var list: OutboundRequest.List?
     }
 
     /// WhatsApp's limits on reply buttons (Cloud API, interactive `button` messages).
@@ -18,12 +19,20 @@ extension OutboundComposer {
     /// WhatsApp's longest media caption (characters).
     public static let maximumCaption = 1024
 
-    /// Checks an `interactive` request: WhatsApp only, a body of at most 1,024 characters, one to three buttons with
-    /// unique ids (at most 256 characters) and unique titles (at most 20).
+    /// Checks an `interactive` request: WhatsApp only, no files, and either one to three buttons with unique ids (at
+    /// most 256 characters) and unique titles (at most 20) under a body of at most 1,024 characters, or a list
+    /// (``checkedList(_:)``) under a body of at most 4,096.
     static func interactive(_ request: OutboundRequest, channel: ChannelKind) throws -> Interactive {
-        guard channel == .whatsapp else { throw ConversationError.unsupported("interactive reply buttons exist only on WhatsApp") }
+        guard channel == .whatsapp else { throw ConversationError.unsupported("interactive reply buttons and lists exist only on WhatsApp") }
         guard (request.attachments ?? []).isEmpty else { throw ConversationError.unsupported("an interactive message carries no attachments") }
         let body = try text(request)
+        if let list = request.list {
+            guard (request.buttons ?? []).isEmpty else { throw ConversationError.unsupported("an interactive message has buttons or a list, not both") }
+            guard body.count <= maximumListBody else {
+                throw ConversationError.unsupported("a list message's text may have at most \(maximumListBody) characters; this has \(body.count)")
+            }
+            return Interactive(markup: body, list: try checkedList(list))
+        }
         guard body.count <= maximumInteractiveBody else {
             throw ConversationError.unsupported("an interactive message's text may have at most \(maximumInteractiveBody) characters; this has \(body.count)")
         }
@@ -31,7 +40,7 @@ extension OutboundComposer {
             OutboundRequest.Button(id: $0.id.trimmingCharacters(in: .whitespacesAndNewlines), title: $0.title.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         guard (1...maximumButtons).contains(buttons.count) else {
-            throw ConversationError.unsupported("an interactive message needs 1 to \(maximumButtons) buttons; it has \(buttons.count)")
+            throw ConversationError.unsupported("an interactive message needs 1 to \(maximumButtons) buttons (or a list); it has \(buttons.count)")
         }
         for (index, button) in buttons.enumerated() {
             guard (1...maximumButtonID).contains(button.id.count) else {

@@ -3,7 +3,7 @@ import Foundation
 /// What an agent (or a bot) sends on a ticket.
 public struct OutboundRequest: Sendable, Equatable, Decodable {
     /// `text` (free text in Glavito's markup), `template` (a WhatsApp template), `interactive` (WhatsApp reply
-    /// buttons: ``text`` is the body, ``buttons`` the choices) or `note` (internal, never sent).
+    /// buttons or a list: ``text`` is the body, ``buttons`` or ``list`` the choices) or `note` (internal, never sent).
     public var type: String
     /// The text of a `text` or `note`.
     public var text: String?
@@ -21,6 +21,8 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     public var attachments: [OutboundAttachment]?
     /// For `interactive`: one to three reply buttons.
     public var buttons: [Button]?
+    /// For `interactive`, instead of buttons: a list of up to ten choices.
+    public var list: List?
     /// Sent by Glavito itself (an acknowledgement), not by a person or an API client; never decoded from requests.
     public var automatic = false
 
@@ -58,7 +60,7 @@ public struct OutboundRequest: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, text, template, cc, bcc, subject, attachments, buttons
+        case type, text, template, cc, bcc, subject, attachments, buttons, list
         case channelAccountID = "channel_account_id"
         case replyToMessageID = "reply_to_message_id"
     }

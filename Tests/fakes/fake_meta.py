@@ -557,6 +557,8 @@ def validate_interactive(obj):
                     raise invalid(f"The parameter interactive.action.sections[{i}].rows[{j}].id is required (at most 200 characters).")
                 if not nonempty_str(r.get("title")) or len(r["title"]) > 24:
                     raise invalid(f"Parameter interactive.action.sections[{i}].rows[{j}].title is required and at most 24 characters")
+                if "description" in r and (not isinstance(r["description"], str) or len(r["description"]) > 72):
+                    raise invalid(f"Parameter interactive.action.sections[{i}].rows[{j}].description must be a string of at most 72 characters")
                 if r["id"] in ids:
                     raise invalid("Parameter interactive.action.sections: row ids must be unique")
                 ids.add(r["id"])

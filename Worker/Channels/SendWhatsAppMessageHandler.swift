@@ -7,7 +7,7 @@ import GlavitoCore
 /// webhooks can settle a send whose answer was lost. A message with a file first uploads it
 /// (`POST /{phone-number-id}/media`, on every attempt: media ids are not kept) and then sends an image, audio,
 /// video or document message naming the media id, the text as its caption; reply buttons go as an `interactive`
-/// `button` message.
+/// `button` message, a list as an `interactive` `list` message.
 struct SendWhatsAppMessageHandler: JobHandler {
     static let kind = OutboundComposer.jobKind(.whatsapp)
 
@@ -90,8 +90,22 @@ struct SendWhatsAppMessageHandler: JobHandler {
         return ids
     }
 
-    /// The `interactive` object of a reply-buttons message.
+    /// The `interactive` object of a reply-buttons or list message.
     static func interactive(_ prepared: OutboundDelivery.Prepared) -> [String: Any] {
+        let body = ["text": ChannelFormatter.render(prepared.text, for: .whatsapp)]
+        if let stored = prepared.content.objectValue["list"], let data = try? JSONEncoder().encode(stored),
+           let list = try? JSONDecoder().decode(OutboundRequest.List.self, from: data) {
+            let sections: [[String: Any]] = list.sections.map { section in
+                var out: [String: Any] = ["rows": section.rows.map { row -> [String: Any] in
+                    var fields: [String: Any] = ["id": row.id, "title": row.title]
+                    if let description = row.description { fields["description"] = description }
+                    return fields
+                }]
+                if let title = section.title { out["title"] = title }
+                return out
+            }
+            return ["type": "list", "body": body, "action": ["button": list.button, "sections": sections]]
+        }
         var buttons: [[String: Any]] = []
         if case .array(let items) = prepared.content.objectValue["buttons"] ?? .null {
             for item in items {
@@ -100,6 +114,6 @@ struct SendWhatsAppMessageHandler: JobHandler {
                 buttons.append(["type": "reply", "reply": ["id": id, "title": title]])
             }
         }
-        return ["type": "button", "body": ["text": ChannelFormatter.render(prepared.text, for: .whatsapp)], "action": ["buttons": buttons]]
+        return ["type": "button", "body": body, "action": ["buttons": buttons]]
     }
 }

@@ -133,7 +133,7 @@ struct ChannelMediaTests {
         }
     }
 
-    @Test("WhatsApp reply buttons go out as an interactive button message; bad shapes are refused with 422")
+    @Test("WhatsApp reply buttons and lists go out as interactive button and list messages; bad shapes are refused with 422")
     func interactiveButtons() async throws {
         try await ChannelRig.with { rig in
             let channel = try await rig.connect(.whatsapp)
@@ -149,6 +149,13 @@ struct ChannelMediaTests {
                 (["type": "interactive", "text": "Passt Montag?", "buttons": [["id": "a", "title": String(repeating: "x", count: 21)]]], "a 21-character title"),
                 (["type": "interactive", "text": String(repeating: "y", count: 1025), "buttons": three], "a 1,025-character body"),
                 (["type": "interactive", "text": "Passt?", "buttons": [["id": "a", "title": "Ja"], ["id": "a", "title": "Nein"]]], "duplicate ids"),
+                (["type": "interactive", "text": "Wann?", "buttons": three, "list": Self.list(rows: 2)], "buttons and a list"),
+                (["type": "interactive", "text": "Wann?", "list": Self.list(rows: 11)], "eleven rows"),
+                (["type": "interactive", "text": "Wann?", "list": Self.list(rows: 2, button: String(repeating: "b", count: 21))], "a 21-character list button"),
+                (["type": "interactive", "text": "Wann?", "list": Self.list(rows: 2, description: String(repeating: "d", count: 73))], "a 73-character description"),
+                (["type": "interactive", "text": "Wann?", "list": ["button": "Termine", "sections": [["rows": [["id": "a", "title": "A"]]], ["rows": [["id": "b", "title": "B"]]]]]], "two untitled sections"),
+                (["type": "interactive", "text": "Wann?", "list": ["button": "Termine", "sections": [["title": "X", "rows": [["id": "a", "title": "A"]]], ["title": "Y", "rows": [["id": "a", "title": "B"]]]]]], "a repeated row id"),
+                (["type": "interactive", "text": String(repeating: "y", count: 4097), "list": Self.list(rows: 2)], "a 4,097-character list body"),
             ] as [([String: Any], String)] {
                 let refused = try await Self.reply(rig, channel, ticket: ticket, key: key, body)
                 #expect(refused.status == 422, "\(why): \(refused.body)")
@@ -166,7 +173,43 @@ struct ChannelMediaTests {
             let buttons = ((interactive["action"] as? [String: Any])?["buttons"] as? [[String: Any]]) ?? []
             #expect(buttons.compactMap { ($0["reply"] as? [String: Any])?["title"] as? String } == ["Ja", "Nein", "Rückruf"])
             #expect(buttons.allSatisfy { $0["type"] as? String == "reply" })
+
+            // A list: two titled sections, ten rows in all, the body longer than a button message may be.
+            let long = "Bitte wählen Sie einen **Termin**. " + String(repeating: "Details folgen. ", count: 80)
+            let list: [String: Any] = ["button": " Termine ", "sections": [
+                ["title": "Vormittag", "rows": (1...5).map { ["id": "am-\($0)", "title": "Mo \($0 + 7):00", "description": "Zustellung am Vormittag"] }],
+                ["title": "Nachmittag", "rows": (1...5).map { ["id": "pm-\($0)", "title": "Mo \($0 + 12):00", "description": ""] }],
+            ]]
+            let listed = try await Self.reply(rig, channel, ticket: ticket, key: key, ["type": "interactive", "text": long, "list": list])
+            #expect(listed.status == 202, "\(listed.body)")
+            let listID = try #require(listed.json["id"] as? String)
+            #expect(try await rig.eventually { ["sent", "delivered", "read"].contains(try await ChannelOutboundTests.status(rig, channel, message: listID)) },
+                    "\(worker.output.suffix(1500))")
+            let listBody = try #require(try await rig.sent().last?["body"] as? [String: Any])
+            let listInteractive = try #require(listBody["interactive"] as? [String: Any])
+            #expect(listInteractive["type"] as? String == "list")
+            #expect(((listInteractive["body"] as? [String: Any])?["text"] as? String)?.hasPrefix("Bitte wählen Sie einen *Termin*.") == true)
+            let action = try #require(listInteractive["action"] as? [String: Any])
+            #expect(action["button"] as? String == "Termine", "trimmed")
+            let sections = try #require(action["sections"] as? [[String: Any]])
+            #expect(sections.map { $0["title"] as? String } == ["Vormittag", "Nachmittag"])
+            let rows = sections.flatMap { ($0["rows"] as? [[String: Any]]) ?? [] }
+            #expect(rows.count == 10 && rows.first?["id"] as? String == "am-1" && rows.first?["description"] as? String == "Zustellung am Vormittag")
+            #expect(rows.last?["description"] == nil, "an empty description is left out")
+            // The timeline keeps the list with the message.
+            let stored = try await rig.api(.GET, "/api/v1/tickets/\(ticket)/messages", channel, headers: key)
+            let message = (stored.json["messages"] as? [[String: Any]])?.first { $0["id"] as? String == listID }
+            #expect(((message?["content"] as? [String: Any])?["list"] as? [String: Any])?["button"] as? String == "Termine")
         }
+    }
+
+    /// A one-section list of `rows` rows.
+    static func list(rows: Int, button: String = "Termine", description: String? = nil) -> [String: Any] {
+        ["button": button, "sections": [["rows": (0..<rows).map { index -> [String: Any] in
+            var row: [String: Any] = ["id": "r\(index)", "title": "Termin \(index)"]
+            if let description { row["description"] = description }
+            return row
+        }]]]
     }
 
     @Test("Instagram files follow the text as attachments whose signed URLs the fake fetches; the link lives an hour")

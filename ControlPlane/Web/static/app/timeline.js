@@ -41,9 +41,19 @@ function attachmentView(attachment) {
 }
 
 function buttonsView(message) {
-  const buttons = message.direction === 'outbound' && message.type === 'interactive' ? message.content?.buttons : null;
-  if (!Array.isArray(buttons) || !buttons.length) return null;
-  return el('ul', { class: 'reply-buttons', 'aria-label': 'Reply buttons' }, buttons.map((button) => el('li', {}, button.title)));
+  if (message.direction !== 'outbound' || message.type !== 'interactive') return null;
+  const buttons = message.content?.buttons;
+  if (Array.isArray(buttons) && buttons.length) {
+    return el('ul', { class: 'reply-buttons', 'aria-label': 'Reply buttons' }, buttons.map((button) => el('li', {}, button.title)));
+  }
+  const list = message.content?.list;
+  if (!list || !Array.isArray(list.sections)) return null;
+  // A list message: the button that opens it, then each section's rows (with their descriptions).
+  return el('div', { class: 'reply-list', 'aria-label': `List: ${list.button}` },
+    el('div', { class: 'reply-list-button' }, list.button),
+    list.sections.map((section) => el('ul', { class: 'reply-buttons', 'aria-label': section.title || list.button },
+      section.title ? el('li', { class: 'reply-list-section' }, section.title) : null,
+      (section.rows || []).map((row) => el('li', { title: row.description || null }, row.description ? `${row.title}: ${row.description}` : row.title)))));
 }
 
 function locationView(message) {
