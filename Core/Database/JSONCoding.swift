@@ -42,6 +42,8 @@ public enum JSONCoding {
 
     /// `text` as a JSON string literal.
     static func quoted(_ text: String) -> String {
+        // Most text needs no escape: one pass over its bytes decides (U+2028 and U+2029 both start with 0xE2).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
