@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: every benchmark prints its figures and ratios against the baseline its issue names.
-# The harness runs each executable script in bench/ in order; there are none yet.
+# The harness runs each executable script in bench/ in order.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
