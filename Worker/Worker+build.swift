@@ -23,8 +23,8 @@ func buildServiceGroup(
     let app = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger)
     let workerID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     let httpClient = WebhookSender.makeClient()
-    var handlers = handlers ?? .configured(config)
-    handlers = handlers.adding(SweepAttachmentFilesHandler(storage: LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))))
+    let storage = LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))
+    var handlers = (handlers ?? .configured(config)).adding(SweepAttachmentFilesHandler(storage: storage))
     if let masterKey = config.identity.masterKey {
         let keyRing = TenantKeyRing(masterKey: masterKey, previousKeys: config.identity.previousMasterKeys)
         let audit = AuditLog(signer: try config.identity.auditSigner(), checkpointEvery: config.identity.auditCheckpointEvery)
@@ -33,7 +33,6 @@ func buildServiceGroup(
         // Channels (docs/conversations.md): sends, media downloads and template syncs.
         let graph = GraphAPIClient(client: httpClient)
         let support = OutboundSendSupport(keyRing: keyRing, doubt: .seconds(config.sendDoubtSeconds))
-        let storage = LocalAttachmentStorage(root: URL(fileURLWithPath: config.attachmentsDirectory))
         let links = ChannelMediaLinks(masterKey: masterKey, publicURL: config.publicURL, baseDomain: config.baseDomain,
                                       lifetimeSeconds: config.channelMediaURLSeconds)
         handlers = handlers

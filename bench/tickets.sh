@@ -26,8 +26,6 @@ echo "$password" | "$bin/glavito" users create --tenant bench-events --email "$e
 assignee="$(psql -At -c "SELECT id FROM users WHERE email = '$email'")"
 # Assignees, teams, tags and channels by a hash of the id: the same shares at every size.
 enrich() {
-  psql -q -c "INSERT INTO teams (tenant_id, key, name) SELECT tenant_id, 'billing', 'Billing' FROM users WHERE id = '$assignee'
-              ON CONFLICT DO NOTHING" >/dev/null 2>&1 || true
   psql -q -c "UPDATE tickets SET
       assignee_id = CASE WHEN abs(hashtext(id::text)) % 5 = 0 THEN '$assignee'::uuid END,
       team = CASE WHEN abs(hashtext(id::text || 't')) % 7 = 0 THEN 'billing' END,

@@ -47,11 +47,24 @@ public struct AttachmentFileSweep: Sendable {
     /// ``referencedKeys(_:tenant:on:logger:)``).
     public func run(tenant: TenantID, now: Date = Date(), referenced: Referenced) async throws -> Outcome {
         var outcome = Outcome()
-        let prefix = tenant.rawValue.uuidString.lowercased()
-        let directory = storage.root.appendingPathComponent(prefix)
         let cutoff = now.addingTimeInterval(-grace)
+        let candidates = scan(tenant: tenant, cutoff: cutoff, outcome: &outcome)
+        var start = 0
+        while start < candidates.count {
+            let batch = Array(candidates[start..<min(start + batchSize, candidates.count)])
+            start += batch.count
+            try await settle(batch, cutoff: cutoff, referenced: referenced, outcome: &outcome)
+        }
+        return outcome
+    }
+
+    /// The keys of `tenant`'s files last stored before `cutoff`, after putting back files a stopped sweep left aside
+    /// and removing temporary files older than `cutoff`.
+    func scan(tenant: TenantID, cutoff: Date, outcome: inout Outcome) -> [String] {
+        let prefix = LocalAttachmentStorage.folder(of: tenant)
+        let directory = storage.root.appendingPathComponent(prefix)
         let manager = FileManager.default
-        guard let shards = try? manager.contentsOfDirectory(atPath: directory.path) else { return outcome }
+        guard let shards = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
         var candidates: [String] = []
         for shard in shards.sorted() where shard.count == 2 && shard.allSatisfy(\.isHexDigit) {
             let folder = directory.appendingPathComponent(shard)
@@ -77,44 +90,44 @@ public struct AttachmentFileSweep: Sendable {
                 if modified < cutoff { candidates.append("\(prefix)/\(shard)/\(name)") } else { outcome.kept += 1 }
             }
         }
-        var start = 0
-        while start < candidates.count {
-            let batch = Array(candidates[start..<min(start + batchSize, candidates.count)])
-            start += batch.count
-            let named = try await referenced(batch)
-            outcome.kept += batch.filter { named.contains($0) }.count
-            var aside: [(key: String, file: String, moved: String)] = []
-            for key in batch where !named.contains(key) {
-                let file = storage.root.appendingPathComponent(key).path
-                let moved = Self.asidePath(file)
-                guard rename(file, moved) == 0 else { continue }
-                if let modified = Self.modified(moved), modified >= cutoff {
-                    Self.putBack(moved, to: file)
-                    outcome.restored += 1
-                    outcome.kept += 1
-                    continue
-                }
-                aside.append((key, file, moved))
+        return candidates
+    }
+
+    /// Decides one batch of candidates: those no row names are set aside, checked again (their time, then the rows)
+    /// and deleted, or put back.
+    func settle(_ batch: [String], cutoff: Date, referenced: Referenced, outcome: inout Outcome) async throws {
+        let named = try await referenced(batch)
+        outcome.kept += batch.filter { named.contains($0) }.count
+        var aside: [(key: String, file: String, moved: String)] = []
+        for key in batch where !named.contains(key) {
+            let file = storage.root.appendingPathComponent(key).path
+            let moved = Self.asidePath(file)
+            guard rename(file, moved) == 0 else { continue }
+            if let modified = Self.modified(moved), modified >= cutoff {
+                Self.putBack(moved, to: file)
+                outcome.restored += 1
+                outcome.kept += 1
+                continue
             }
-            guard !aside.isEmpty else { continue }
-            let late: Set<String>
-            do {
-                late = try await referenced(aside.map(\.key))
-            } catch {
-                for entry in aside { Self.putBack(entry.moved, to: entry.file) }
-                throw error
-            }
-            for entry in aside {
-                if late.contains(entry.key) {
-                    Self.putBack(entry.moved, to: entry.file)
-                    outcome.restored += 1
-                    outcome.kept += 1
-                } else if unlink(entry.moved) == 0 {
-                    outcome.removed += 1
-                }
+            aside.append((key, file, moved))
+        }
+        guard !aside.isEmpty else { return }
+        let late: Set<String>
+        do {
+            late = try await referenced(aside.map(\.key))
+        } catch {
+            for entry in aside { Self.putBack(entry.moved, to: entry.file) }
+            throw error
+        }
+        for entry in aside {
+            if late.contains(entry.key) {
+                Self.putBack(entry.moved, to: entry.file)
+                outcome.restored += 1
+                outcome.kept += 1
+            } else if unlink(entry.moved) == 0 {
+                outcome.removed += 1
             }
         }
-        return outcome
     }
 
     /// Which of `keys` the attachment rows of `tenant` name (in the caller's tenant transaction).

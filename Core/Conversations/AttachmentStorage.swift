@@ -24,7 +24,7 @@ public struct LocalAttachmentStorage: AttachmentStorage {
 
     public func store(_ bytes: [UInt8], sha256: String, tenant: TenantID) async throws -> String {
         guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else { throw ConversationError.invalid("not a SHA-256") }
-        let key = "\(tenant.rawValue.uuidString.lowercased())/\(sha256.prefix(2))/\(sha256)"
+        let key = "\(Self.folder(of: tenant))/\(sha256.prefix(2))/\(sha256)"
         let target = root.appendingPathComponent(key)
         let manager = FileManager.default
         // Content already stored: mark it as just used (``AttachmentFileSweep`` keeps files touched within its
@@ -39,6 +39,9 @@ public struct LocalAttachmentStorage: AttachmentStorage {
         }
         return key
     }
+
+    /// The folder under ``root`` that holds `tenant`'s files (their keys start with it).
+    static func folder(of tenant: TenantID) -> String { tenant.rawValue.uuidString.lowercased() }
 
     public func read(_ key: String) async throws -> [UInt8] {
         guard !key.contains(".."), !key.hasPrefix("/") else { throw ConversationError.invalid("bad storage key") }

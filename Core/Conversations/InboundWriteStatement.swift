@@ -20,7 +20,7 @@ enum InboundWriteStatement: PreparedSQL {
                     on connection: PostgresConnection, logger: Logger) async throws {
         var bindings = PostgresBindings(capacity: 13)
         bindings.append(tenant.rawValue)
-        try MessageStore.appendInsertBindings(messages, to: &bindings)
+        MessageStore.appendInsertBindings(messages, to: &bindings)
         windows.appendBindings(to: &bindings)
         TicketStore.appendTouchBindings(touches, to: &bindings)
         _ = try await connection.run(Self.self, bindings, logger: logger)

@@ -93,12 +93,12 @@ public struct MessageStore: Sendable {
         guard !news.isEmpty else { return }
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(tenant.rawValue)
-        try Self.appendInsertBindings(news, to: &bindings)
+        Self.appendInsertBindings(news, to: &bindings)
         _ = try await connection.run(InsertStatement.self, bindings, logger: logger)
     }
 
     /// ``InsertStatement``'s parameter after the tenant: the messages as a JSON array (``insertJSON(_:)``).
-    static func appendInsertBindings(_ news: [New], to bindings: inout PostgresBindings) throws {
+    static func appendInsertBindings(_ news: [New], to bindings: inout PostgresBindings) {
         bindings.append(insertJSON(news))
     }
 

@@ -13,15 +13,7 @@ public enum MetaSignature {
         let value = header.trimmingWhitespace()
         let prefix = "sha256="
         guard value.count == prefix.count + 64, value.lowercased().hasPrefix(prefix) else { return false }
-        guard let mac = hexBytes(value.dropFirst(prefix.count)) else { return false }
+        guard let mac = Hashing.bytes(hex: String(value.dropFirst(prefix.count))) else { return false }
         return ConstantTime.equal(mac, WebhookSignature.hmacSHA256(key: Array(appSecret.utf8), message: body))
-    }
-
-    /// Bytes from hex digits (either case); `nil` for anything else (signs, spaces, odd length).
-    static func hexBytes(_ text: Substring) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) else {
-            return nil
-        }
-        return Hashing.bytes(hex: String(text))
     }
 }

@@ -48,7 +48,7 @@ public enum Hashing {
 
     static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Bytes from hexadecimal text, or `nil`.
+    /// Bytes from hexadecimal text (either case), or `nil` for anything else (signs, spaces, an odd length).
     public static func bytes(hex: String) -> [UInt8]? {
         let digits = Array(hex.utf8)
         guard digits.count % 2 == 0 else { return nil }
